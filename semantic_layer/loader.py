@@ -1,0 +1,185 @@
+"""Load the catalog YAML and validate it; every issue names its file and line."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from semantic_layer.model import (
+    POPULATION_GROUPS,
+    SOURCES,
+    Aggregation,
+    AmbiguousTerm,
+    Catalog,
+    Metric,
+    Theme,
+)
+
+CATALOG_DIR = Path(__file__).parent / "catalog"
+AMBIGUOUS_FILE = "ambiguous.yaml"
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    line: int
+    message: str
+    blocking: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {'fejl' if self.blocking else 'advarsel'}: {self.message}"
+
+
+class CatalogError(Exception):
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        super().__init__("Kataloget kan ikke indlæses:\n" + "\n".join(str(i) for i in issues))
+
+
+def normalize_term(text: str) -> str:
+    """Compare phrasings without case, punctuation and 'pr.'/'per' differences."""
+    text = text.casefold().replace("per ", "pr. ")
+    return re.sub(r"[\s.,;:!?()\"']+", " ", text).strip()
+
+
+def _lines(node: yaml.Node, key: str) -> list[int]:
+    """1-based line of each item in the sequence under `key` of a mapping node."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def _read(path: Path, issues: list[Issue]) -> tuple[Any, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        return yaml.safe_load(text), yaml.compose(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        issues.append(Issue(path.name, 0, f"kan ikke læses: {exc}"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        issues.append(Issue(path.name, (mark.line + 1) if mark else 0, f"ugyldig YAML: {exc}"))
+    return None, None
+
+
+def _errors(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+
+
+def parse_catalog(directory: Path = CATALOG_DIR) -> tuple[Catalog | None, list[Issue]]:
+    """Parse the YAML files; returns the catalog (if it could be built) and every issue found."""
+    issues: list[Issue] = []
+    themes: list[Theme] = []
+    metrics: list[Metric] = []
+    ambiguous: list[AmbiguousTerm] = []
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        issues.append(Issue(str(directory), 0, "ingen katalogfiler (*.yaml)"))
+    for path in files:
+        data, node = _read(path, issues)
+        if data is None or node is None:
+            continue
+        if path.name == AMBIGUOUS_FILE:
+            for item, line in zip(data.get("ambiguous") or [], _lines(node, "ambiguous"), strict=False):
+                try:
+                    ambiguous.append(AmbiguousTerm(**item, file=path.name, line=line))
+                except (ValidationError, TypeError) as exc:
+                    issues.append(Issue(path.name, line, f"ugyldigt tvetydigt udtryk: {exc}"))
+            continue
+        if not isinstance(data, dict) or "theme" not in data or "metrics" not in data:
+            issues.append(Issue(path.name, 1, "filen skal have 'theme' og 'metrics'"))
+            continue
+        try:
+            theme = Theme(**data["theme"])
+        except (ValidationError, TypeError) as exc:
+            issues.append(Issue(path.name, 1, f"ugyldigt tema: {exc}"))
+            continue
+        themes.append(theme)
+        for item, line in zip(data["metrics"] or [], _lines(node, "metrics"), strict=False):
+            if not isinstance(item, dict):
+                issues.append(Issue(path.name, line, "et nøgletal skal være en mapping"))
+                continue
+            try:
+                metrics.append(Metric(**item, theme=theme.id, file=path.name, line=line))
+            except ValidationError as exc:
+                label = item.get("id") or item.get("label") or "?"
+                issues.append(Issue(path.name, line, f"nøgletallet {label!r} er ufuldstændigt: {_errors(exc)}"))
+            except TypeError as exc:
+                issues.append(Issue(path.name, line, f"ugyldigt nøgletal: {exc}"))
+    issues += validate(metrics, ambiguous)
+    if any(i.blocking for i in issues):
+        return None, issues
+    return Catalog(themes=tuple(themes), metrics=tuple(metrics), ambiguous=tuple(ambiguous)), issues
+
+
+def validate(metrics: list[Metric], ambiguous: list[AmbiguousTerm]) -> list[Issue]:
+    """Rules over the whole catalog: uniqueness, declared ambiguity, units and weighting."""
+    issues: list[Issue] = []
+    seen: dict[str, dict[str, Metric]] = {"id": {}, "label": {}, "short_name": {}}
+    for m in metrics:
+        for key in seen:
+            value = getattr(m, key)
+            if value in seen[key]:
+                other = seen[key][value]
+                issues.append(Issue(m.file, m.line, f"{key} {value!r} findes også i {other.file}:{other.line}"))
+            seen[key][value] = m
+        if m.source not in SOURCES:
+            issues.append(Issue(m.file, m.line, f"ukendt kilde {m.source!r} (kendte: {sorted(SOURCES)})"))
+        if m.denominator_population is not None and m.denominator_population not in POPULATION_GROUPS:
+            issues.append(Issue(m.file, m.line, f"ukendt nævnerpopulation {m.denominator_population!r}"))
+        if (m.aggregation == Aggregation.WEIGHTED) != (m.denominator_population is not None):
+            issues.append(Issue(m.file, m.line, "vægtet gennemsnit kræver en nævnerpopulation (og omvendt)"))
+    declared = {normalize_term(a.term) for a in ambiguous}
+    owners: dict[str, set[str]] = defaultdict(set)
+    where: dict[str, Metric] = {}
+    for m in metrics:
+        for term in (m.short_name, *m.synonyms):
+            key = normalize_term(term)
+            owners[key].add(m.id)
+            where.setdefault(key, m)
+            if key in declared:
+                issues.append(Issue(m.file, m.line, f"{term!r} er erklæret tvetydig og må ikke være synonym "
+                                                    f"for ét nøgletal"))
+    for key, ids in owners.items():
+        if len(ids) > 1:
+            m = where[key]
+            issues.append(Issue(m.file, m.line, f"udtrykket {key!r} peger på flere nøgletal {sorted(ids)} uden at "
+                                                f"være erklæret tvetydigt i {AMBIGUOUS_FILE}"))
+    ids = {m.id for m in metrics}
+    for a in ambiguous:
+        unknown = [x for x in a.metrics if x not in ids]
+        if unknown:
+            issues.append(Issue(a.file, a.line, f"{a.term!r} henviser til ukendte nøgletal {unknown}"))
+        if a.default is not None and a.default not in a.metrics:
+            issues.append(Issue(a.file, a.line, f"standardvalget {a.default!r} er ikke blandt {list(a.metrics)}"))
+        if len(a.metrics) < 2:
+            issues.append(Issue(a.file, a.line, f"{a.term!r} skal pege på mindst to nøgletal"))
+    return issues
+
+
+def validate_against_warehouse(catalog: Catalog, figures: Iterable[str]) -> list[Issue]:
+    """Every warehouse figure has an entry and every entry has warehouse data."""
+    figures = set(figures)
+    labels = {m.label for m in catalog.metrics}
+    issues = [Issue(m.file, m.line, f"nøgletallet {m.label!r} findes ikke i lageret")
+              for m in catalog.metrics if m.label not in figures]
+    issues += [Issue("catalog", 0, f"lagerets nøgletal {f!r} mangler en katalogpost") for f in sorted(figures - labels)]
+    return issues
+
+
+@lru_cache(maxsize=4)
+def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
+    """The validated catalog; raises CatalogError (with file and line) on any blocking issue."""
+    catalog, issues = parse_catalog(directory)
+    if catalog is None:
+        raise CatalogError([i for i in issues if i.blocking])
+    return catalog

@@ -1,0 +1,115 @@
+"""Typed, frozen model of the governed catalog (one YAML file per theme)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+
+class Unit(StrEnum):
+    KR = "kr"
+    PCT = "pct"
+    PROMILLE = "promille"
+    PER_100 = "per_100"
+    PER_1000 = "per_1000"
+    PER_10000 = "per_10000"
+    COUNT = "count"
+    KM2 = "km2"
+    PER_KM2 = "per_km2"
+    INDEX = "index"
+    RATIO = "ratio"
+    YES_NO = "yes_no"
+
+
+class Aggregation(StrEnum):
+    WEIGHTED = "weighted"  # sum of numerators over sum of denominators = values weighted by the group's size
+    UNWEIGHTED = "unweighted"  # plain mean: the denominator has no counts in the warehouse
+    SUM = "sum"  # counts: the group figure is the total
+
+
+class Polarity(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+    NEUTRAL = "neutral"
+
+
+POPULATION_GROUPS = frozenset({
+    "indbyggere", "0-2", "0-5", "0-9", "0-10", "0-13", "0-17", "3-5", "6-9", "6-13", "6-16", "10-13",
+    "17-64", "17-66", "18-66", "18+", "25-64", "65+", "67+", "17-64/66", "65+/67+", "skattegrundlag", "areal",
+})
+SOURCES = {
+    "noegletal": "Social- og Indenrigsministeriet, De Kommunale Nøgletal (noegletal.dk)",
+    "dst_aup02": "Danmarks Statistik, AUP02 (registreret ledighed)",
+    "dst_folk1a": "Danmarks Statistik, FOLK1A (befolkningen 1. januar)",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SeriesBreak(_Frozen):
+    year: int
+    text: str
+
+
+class Theme(_Frozen):
+    id: str
+    label: str
+    description: str = ""
+
+
+class Metric(_Frozen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str  # the export's label, the join key to the warehouse
+    short_name: str
+    synonyms: tuple[str, ...] = ()
+    definition: str = Field(min_length=10)
+    numerator: str = Field(min_length=3)
+    denominator: str = Field(min_length=3)
+    unit: Unit
+    decimals: int = Field(ge=0, le=4)
+    denominator_population: str | None
+    aggregation: Aggregation
+    polarity: Polarity
+    headline: bool = False
+    source: str
+    source_url: str | None = None
+    discontinued_after: int | None = None
+    breaks: tuple[SeriesBreak, ...] = ()
+    theme: str = ""  # filled from the file's theme
+    file: str = ""  # where it was defined, for messages
+    line: int = 0
+
+
+class AmbiguousTerm(_Frozen):
+    """A phrase that honestly fits several figures: the parser narrows by the question, else asks."""
+
+    term: str
+    metrics: tuple[str, ...]
+    default: str | None = None
+    question: str
+    file: str = ""
+    line: int = 0
+
+
+class Catalog(_Frozen):
+    themes: tuple[Theme, ...]
+    metrics: tuple[Metric, ...]
+    ambiguous: tuple[AmbiguousTerm, ...] = ()
+    _by_id: dict[str, Metric] = PrivateAttr(default_factory=dict)
+    _by_label: dict[str, Metric] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context: object) -> None:
+        self._by_id = {m.id: m for m in self.metrics}
+        self._by_label = {m.label: m for m in self.metrics}
+
+    def get(self, metric_id: str) -> Metric | None:
+        return self._by_id.get(metric_id)
+
+    def by_label(self, label: str) -> Metric | None:
+        return self._by_label.get(label)
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return next((t for t in self.themes if t.id == theme_id), None)

@@ -1,0 +1,107 @@
+"""The typed, frozen query spec: what the intent parser produces and the compiler turns into SQL."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+NATIONAL_CODE = 0
+REGION_CODES = (1081, 1082, 1083, 1084, 1085)
+
+
+class Operation(StrEnum):
+    VALUE = "value"  # the figure for one or more municipalities
+    COMPARE = "compare"  # municipalities against a comparison set and its average
+    TREND = "trend"  # a series over a year range
+    RANK = "rank"  # top/bottom n municipalities
+    DISTRIBUTION = "distribution"  # all 98 municipalities (map)
+    SAVINGS = "savings"  # savings potential against a benchmark (råderum)
+    DEFINITION = "definition"  # what a figure means; no numbers needed
+    OVERVIEW = "overview"  # a municipality's main figures by theme
+
+
+class ComparisonKind(StrEnum):
+    NONE = "none"
+    EXPLICIT = "explicit"  # the municipalities named in the question
+    NEIGHBOURS = "neighbours"  # land neighbours of the (first) municipality
+    REGION = "region"  # the municipalities of a region, with the region's average
+    COUNTRY = "country"  # the ministry's published national figure
+    SIMILAR = "similar"  # nearest by socio-economic index and population
+
+
+class Benchmark(StrEnum):
+    COUNTRY = "country"
+    NEIGHBOURS = "neighbours"
+    REGION = "region"
+    LOWEST_QUARTILE = "lowest_quartile"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MetricRef(_Frozen):
+    """A typed reference to a catalog entry (its id), instead of a bare string."""
+
+    id: str
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class Years(_Frozen):
+    """One year, a range, the last n years with data, or the latest year with data (the default)."""
+
+    kind: Literal["latest", "single", "range", "last_n"] = "latest"
+    start: int | None = None
+    end: int | None = None  # open-ended ranges ("siden 2018") leave end None: up to the latest year
+    last_n: int | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Years:
+        if self.kind == "single" and self.start is None:
+            raise ValueError("single year needs start")
+        if self.kind == "range" and self.start is None:
+            raise ValueError("range needs start")
+        if self.kind == "range" and self.end is not None and self.start is not None and self.end < self.start:
+            raise ValueError("range ends before it starts")
+        if self.kind == "last_n" and not self.last_n:
+            raise ValueError("last_n needs last_n")
+        return self
+
+    @classmethod
+    def single(cls, year: int) -> Years:
+        return cls(kind="single", start=year, end=year)
+
+    @classmethod
+    def between(cls, start: int, end: int | None) -> Years:
+        return cls(kind="range", start=start, end=end)
+
+
+class Comparison(_Frozen):
+    kind: ComparisonKind = ComparisonKind.NONE
+    region_code: int | None = None  # for REGION: which region (default: the municipality's own)
+    similar_n: int = 5  # for SIMILAR
+
+
+class QuerySpec(_Frozen):
+    operation: Operation = Operation.VALUE
+    metrics: tuple[MetricRef, ...] = ()
+    municipalities: tuple[int, ...] = ()  # the subject first
+    comparison: Comparison = Comparison()
+    years: Years = Years()
+    rank_n: int = Field(default=10, ge=1, le=98)
+    rank_order: Literal["desc", "asc"] = "desc"
+    rank_region: int | None = None  # rank within a region only
+    benchmark: Benchmark = Benchmark.COUNTRY  # for SAVINGS
+    include_national: bool = True  # show the published national figure beside the answer
+
+    @property
+    def metric(self) -> MetricRef | None:
+        return self.metrics[0] if self.metrics else None
+
+    @property
+    def subject(self) -> int | None:
+        return self.municipalities[0] if self.municipalities else None

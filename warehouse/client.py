@@ -1,0 +1,88 @@
+"""Read-only query client: one connection per thread, no external access, a time limit and a row cap."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse.errors import QueryError
+
+
+@dataclass
+class Results:
+    """A small result set, like Datasette's: columns, rows and whether the cap cut it."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    truncated: bool = False
+    elapsed_ms: float = 0.0
+    sql: str = ""
+    params: list[Any] = field(default_factory=list)
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+class Warehouse:
+    """Opens the DuckDB file read-only per thread; reopens transparently when the file is swapped."""
+
+    def __init__(self, path: Path, timeout_s: float = 5.0, row_cap: int = 5000) -> None:
+        if not path.exists():
+            raise QueryError(f"Lageret {path} findes ikke; kør 'noegletal build'.")
+        self.path = path
+        self.timeout_s = timeout_s
+        self.row_cap = row_cap
+        self._local = threading.local()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        stamp = self.path.stat().st_ino, self.path.stat().st_mtime_ns
+        con = getattr(self._local, "con", None)
+        if con is not None and getattr(self._local, "stamp", None) == stamp:
+            return con
+        if con is not None:
+            con.close()
+        con = duckdb.connect(str(self.path), read_only=True, config={
+            "enable_external_access": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "threads": 1,
+        })
+        con.execute("SET lock_configuration = true")
+        self._local.con = con
+        self._local.stamp = stamp
+        return con
+
+    def query(self, sql: str, params: list[Any] | None = None) -> Results:
+        """Run one statement; stops it after the time limit and cuts the rows at the cap."""
+        con = self._connect()
+        started = time.perf_counter()
+        timer = threading.Timer(self.timeout_s, con.interrupt)
+        timer.start()
+        try:
+            cursor = con.execute(sql, params or [])
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchmany(self.row_cap + 1)
+        except duckdb.InterruptException as exc:
+            raise QueryError(f"Forespørgslen tog mere end {self.timeout_s:g} s og blev stoppet.") from exc
+        except duckdb.Error as exc:
+            raise QueryError(f"Forespørgslen fejlede: {str(exc).splitlines()[0]}") from exc
+        finally:
+            timer.cancel()
+        truncated = len(rows) > self.row_cap
+        return Results(columns, rows[: self.row_cap], truncated, (time.perf_counter() - started) * 1000, sql,
+                       params or [])
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        result = self.query(sql, params)
+        return result.rows[0][0] if result.rows else None
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None

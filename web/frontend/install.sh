@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install the browser libraries of the web layer (htmx, Vega, Vega-Lite, vega-embed, topojson-client)
+# from the npm registry into web/frontend/node_modules, exactly as pinned in package-lock.json.
+# The app serves the needed dist files at /static/vendor/...; node_modules is git-ignored.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+if ! command -v npm >/dev/null 2>&1; then
+    echo "install.sh: npm not found; install Node.js (e.g. apt-get install -y nodejs npm) and run again." >&2
+    exit 1
+fi
+npm ci --no-audit --no-fund --loglevel=error
+echo "web/frontend: browser libraries installed in $(pwd)/node_modules"
