@@ -151,7 +151,7 @@ class Compiler:
     def _years(self, spec: QuerySpec) -> exp.Expression:
         y = spec.years
         query = (select(col("metric_id", "mm"), col("year", "o")).distinct()
-                 .from_(exp.to_table("observations").as_("o"))
+                 .from_(exp.to_table("cells").as_("o"))
                  .join(exp.to_table("metric_map").as_("mm"), on=col("figure", "o").eq(col("figure", "mm"))))
         anchored = col("municipality_code", "o").isin(select("municipality_code").from_("members").subquery())
         if y.kind == "single":
@@ -170,7 +170,7 @@ class Compiler:
     def _obs(self) -> exp.Expression:
         return (select(col("metric_id", "mm"), col("municipality_code", "o"), col("municipality_name", "mu").as_(
             "municipality"), col("year", "o"), col("value", "o"), col("status", "o"), col("role", "mb"))
-                .from_(exp.to_table("observations").as_("o"))
+                .from_(exp.to_table("cells").as_("o"))
                 .join(exp.to_table("metric_map").as_("mm"), on=col("figure", "o").eq(col("figure", "mm")))
                 .join(exp.to_table("years").as_("y"), on=exp.and_(col("metric_id", "y").eq(col("metric_id", "mm")),
                                                                   col("year", "y").eq(col("year", "o"))))
@@ -199,7 +199,7 @@ class Compiler:
                         lit(None).as_("weight"))
                  .from_(source.subquery("g") if not isinstance(source, exp.Table) else source.as_("g"))
                  .join(exp.to_table("metric_map").as_("mm"), on=col("metric_id", "mm").eq(col("metric_id", "g")))
-                 .join(exp.to_table("population_groups").as_("w"), join_type="left", on=exp.and_(
+                 .join(exp.to_table("weights").as_("w"), join_type="left", on=exp.and_(
                      col("group_id", "w").eq(col("weight_group", "mm")),
                      col("municipality_code", "w").eq(col("municipality_code", "g")),
                      col("year", "w").eq(col("year", "g"))))
@@ -212,16 +212,16 @@ class Compiler:
                             lit("Hele landet").as_("municipality"), col("year", "n"), col("value", "n"),
                             col("status", "n"), lit("national").as_("role"), lit(None).as_("n_values"),
                             lit(None).as_("n_members"), lit(None).as_("rank"), lit(None).as_("weight"))
-                     .from_(exp.to_table("national").as_("n"))
+                     .from_(exp.to_table("published").as_("n"))
                      .join(exp.to_table("metric_map").as_("mm"), on=col("figure", "n").eq(col("figure", "mm")))
                      .join(exp.to_table("years").as_("y"), on=exp.and_(
                          col("metric_id", "y").eq(col("metric_id", "mm")), col("year", "y").eq(col("year", "n")))))
         everyone = (select(col("metric_id", "mm"), col("municipality_code", "o"), col("year", "o"), col("value", "o"))
-                    .from_(exp.to_table("observations").as_("o"))
+                    .from_(exp.to_table("cells").as_("o"))
                     .join(exp.to_table("metric_map").as_("mm"), on=col("figure", "o").eq(col("figure", "mm")))
                     .join(exp.to_table("years").as_("y"), on=exp.and_(
                         col("metric_id", "y").eq(col("metric_id", "mm")), col("year", "y").eq(col("year", "o"))))
-                    .where(exp.Exists(this=select(lit(1)).from_(exp.to_table("national").as_("n2")).where(exp.and_(
+                    .where(exp.Exists(this=select(lit(1)).from_(exp.to_table("published").as_("n2")).where(exp.and_(
                         col("figure", "n2").eq(col("figure", "mm")), col("year", "n2").eq(col("year", "o")),
                         col("value", "n2").is_(exp.Null()).not_()))).not_()))
         computed = self._group(everyone, lit(0), lit("Hele landet (beregnet)"), None)
@@ -237,7 +237,14 @@ class Compiler:
         if spec.operation == Operation.SAVINGS:
             self._check_savings(metrics[0])
         members, group_label, group_code = self._members(spec)
+        labels = [lit(m.label) for m in metrics]
+        groups = [lit(g) for g in sorted({m.denominator_population for m in metrics if m.denominator_population})]
         ctes: list[tuple[str, exp.Expression]] = [
+            # Filter the big tables once, by literal, so DuckDB's zone maps skip everything else.
+            ("cells", select("*").from_("observations").where(col("figure").isin(*labels))),
+            ("published", select("*").from_("national").where(col("figure").isin(*labels))),
+            ("weights", select("*").from_("population_groups").where(
+                col("group_id").isin(*groups) if groups else exp.false())),
             ("metric_map", self._metric_map(metrics)), ("members", members),
             ("years", self._years(spec)), ("obs", self._obs())]
         cells = select(*[col(c) for c in RESULT_COLUMNS[:7]], lit(None).as_("n_values"), lit(None).as_("n_members"),
@@ -300,7 +307,7 @@ class Compiler:
             source = select("*").from_("grp")
         else:
             everyone = (select(col("metric_id", "mm"), col("year", "o"), col("value", "o"))
-                        .from_(exp.to_table("observations").as_("o"))
+                        .from_(exp.to_table("cells").as_("o"))
                         .join(exp.to_table("metric_map").as_("mm"), on=col("figure", "o").eq(col("figure", "mm")))
                         .join(exp.to_table("years").as_("y"), on=exp.and_(
                             col("metric_id", "y").eq(col("metric_id", "mm")), col("year", "y").eq(col("year", "o")))))
@@ -327,7 +334,7 @@ class Compiler:
                 .join(exp.to_table("bench").as_("b"), on=exp.and_(col("metric_id", "b").eq(col("metric_id", "s")),
                                                                   col("year", "b").eq(col("year", "s"))))
                 .join(exp.to_table("metric_map").as_("mm"), on=col("metric_id", "mm").eq(col("metric_id", "s")))
-                .join(exp.to_table("population_groups").as_("w"), on=exp.and_(
+                .join(exp.to_table("weights").as_("w"), on=exp.and_(
                     col("group_id", "w").eq(col("weight_group", "mm")),
                     col("municipality_code", "w").eq(col("municipality_code", "s")),
                     col("year", "w").eq(col("year", "s"))))

@@ -84,10 +84,12 @@ CREATE TABLE population_by_age (           -- Statistics Denmark FOLK1A, single 
 CURRENT_DDL = """
 CREATE TABLE observations AS
 SELECT f.figure, f.municipality_code, f.year, f.value, f.status, f.note_refs, f.source_id
-FROM facts AS f JOIN current_vintage AS c ON f.figure = c.figure AND f.source_id = c.source_id;
+FROM facts AS f JOIN current_vintage AS c ON f.figure = c.figure AND f.source_id = c.source_id
+ORDER BY f.figure, f.year, f.municipality_code;  -- sorted: zone maps skip other figures
 CREATE TABLE national AS
 SELECT n.figure, n.year, n.value, n.status, n.source_id
-FROM national_figures AS n JOIN current_vintage AS c ON n.figure = c.figure AND n.source_id = c.source_id;
+FROM national_figures AS n JOIN current_vintage AS c ON n.figure = c.figure AND n.source_id = c.source_id
+ORDER BY n.figure, n.year;
 """
 
 # The columns an analyst (or the compiler) may read. The SQL guard qualifies against this.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,8 @@ VENDOR_FILES: dict[str, str] = {
     "vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
     "vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
     "topojson-client.min.js": "topojson-client/dist/topojson-client.min.js",
+    "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }
 PAGE_SCRIPTS = ("htmx.min.js", "vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 
@@ -46,16 +48,52 @@ def vendor_available() -> bool:
     return all((p := vendor_path(n)) is not None and p.is_file() for n in PAGE_SCRIPTS)
 
 
+_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+           "november", "december")
+_KIND_LABELS = {
+    "metric": "Nøgletal", "municipality": "Kommune", "years": "År", "comparison": "Sammenligning",
+    "operation": "Spørgsmålstype", "default": "Standardvalg", "conversation": "Fra samtalen",
+}
+
+
+def da_date(value: str | date | None) -> str:
+    """'2024-03-15' -> '15. marts 2024' (unparseable text is returned as it is)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.day}. {_MONTHS[value.month - 1]} {value.year}"
+
+
+def kind_label(kind: str) -> str:
+    return _KIND_LABELS.get(kind, kind.capitalize())
+
+
+def numeric_columns(rows: list[list[Any]], width: int) -> list[bool]:
+    """Per column: every non-missing value is a number (right-aligned, sorted numerically)."""
+    flags = []
+    for index in range(width):
+        values = [row[index] for row in rows if index < len(row) and row[index] is not None]
+        flags.append(bool(values) and all(is_numeric(v) for v in values))
+    return flags
+
+
 def _page_context(request: Request) -> dict[str, Any]:
     return {
         "vendor_ok": vendor_available(),
         "page_scripts": PAGE_SCRIPTS,
         "max_chars": MAX_QUESTION_CHARS,
+        "today": date.today(),
     }
 
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_page_context])
-templates.env.globals.update(display_cell=display_cell, is_numeric=is_numeric, sort_key=sort_key)
+templates.env.globals.update(display_cell=display_cell, is_numeric=is_numeric, sort_key=sort_key,
+                             numeric_columns=numeric_columns)
+templates.env.filters.update(da_date=da_date, kind_label=kind_label)
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 
@@ -80,11 +118,11 @@ def turn_view(answer: Answer, number: int | None, error: bool = False) -> TurnVi
     return TurnView(answer=answer, number=number, chart=chart, error=error)
 
 
-def notice(text: str, question: str = "", conversation_id: str | None = None,
+def notice(text: str, question: str = "", conversation_id: str = "",
            examples: list[str] | None = None) -> Answer:
     """A Danish refusal made by the web layer itself, shaped like the assistant's answers."""
-    return Answer(status="refuse", conversation_id=conversation_id or uuid.uuid4().hex,
-                  question=question, text=text, examples=examples or [])
+    return Answer(status="refuse", conversation_id=conversation_id, question=question, text=text,
+                  examples=examples or [])
 
 
 def question_problem(question: str) -> str | None:

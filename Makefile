@@ -1,0 +1,46 @@
+# Two entry points (see README): `make serve` and `make test`. Everything else is a step they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test install frontend chromium warehouse lint bench eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+web/frontend/node_modules/.package-lock.json: web/frontend/package-lock.json
+	bash web/frontend/install.sh
+
+frontend: web/frontend/node_modules/.package-lock.json
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+warehouse: install
+	@test -f var/noegletal.duckdb || $(BIN)/noegletal build
+
+serve: install frontend warehouse
+	$(BIN)/noegletal serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy assistant semantic_layer warehouse intents web bench
+
+test: install frontend chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+bench: install warehouse
+	$(BIN)/noegletal bench
+
+eval: install warehouse
+	$(BIN)/noegletal eval
+
+clean:
+	rm -rf $(VENV) var web/frontend/node_modules

@@ -1,0 +1,72 @@
+"""Definition cards: the catalog's governed definition joined with the warehouse's vintage and notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.contract import Break, MetricCard
+from assistant.formatting import UNIT_LABEL
+from assistant.writer import averaging_text
+from semantic_layer.model import SOURCES, Catalog, Metric
+from warehouse.client import Warehouse
+
+VINTAGE_SQL = """
+SELECT f.figure, f.first_year, f.last_year, f.note_refs, s.file, s.export_date, s.origin
+FROM figures AS f
+JOIN current_vintage AS c ON c.figure = f.figure AND c.source_id = f.source_id
+JOIN sources AS s ON s.source_id = f.source_id
+"""
+NOTES_SQL = "SELECT source_id, note_ref, note_text FROM source_notes WHERE note_ref IS NOT NULL"
+
+
+@dataclass(frozen=True)
+class Vintage:
+    first_year: int | None
+    last_year: int | None
+    file: str
+    export_date: str | None
+    origin: str
+    notes: tuple[str, ...]
+
+
+def load_vintages(warehouse: Warehouse) -> dict[str, Vintage]:
+    """One pass at start-up: the vintage in use for every figure, with the export's own notes."""
+    notes: dict[tuple[str, int], str] = {(s, n): t for s, n, t in warehouse.query(NOTES_SQL).rows}
+    out = {}
+    for figure, first, last, refs, file, exported, origin in warehouse.query(VINTAGE_SQL).rows:
+        source_id = file.rsplit("/", 1)[-1]
+        texts = tuple(f"({r}) {notes[(source_id, int(r))]}" for r in (refs or "").split(",")
+                      if r and (source_id, int(r)) in notes)
+        out[figure] = Vintage(first, last, file, exported.isoformat() if exported else None, origin, texts)
+    return out
+
+
+def build_card(metric: Metric, catalog: Catalog, vintage: Vintage | None) -> MetricCard:
+    theme = catalog.theme(metric.theme)
+    return MetricCard(
+        id=metric.id, label=metric.label, short_name=metric.short_name, theme=metric.theme,
+        theme_label=theme.label if theme else metric.theme, definition=metric.definition,
+        numerator=metric.numerator, denominator=metric.denominator, unit=metric.unit.value,
+        unit_label=UNIT_LABEL[metric.unit], aggregation=metric.aggregation.value,
+        aggregation_text=averaging_text(metric), polarity=metric.polarity.value,
+        source=(vintage.origin if vintage else SOURCES.get(metric.source, metric.source)),
+        source_url=metric.source_url, source_file=vintage.file if vintage else None,
+        vintage=vintage.export_date if vintage else None,
+        first_year=vintage.first_year if vintage else None, last_year=vintage.last_year if vintage else None,
+        breaks=[Break(year=b.year, text=b.text) for b in metric.breaks],
+        notes=list(vintage.notes) if vintage else [],
+    )
+
+
+def warnings_for(metric: Metric, vintage: Vintage | None, years: list[int]) -> list[str]:
+    """Warnings from the data: series breaks before the years shown, and years the export could only budget."""
+    if not years:
+        return []
+    out = [f"Databrud {b.year}: {b.text}" for b in metric.breaks if min(years) < b.year]
+    if vintage and vintage.export_date:
+        exported = int(vintage.export_date[:4])
+        early = [y for y in years if y >= exported]
+        if early:
+            out.append(f"Tallene for {', '.join(map(str, sorted(set(early))))} er fra eksporten af "
+                       f"{vintage.export_date} — før årets regnskab forelå, så de bygger på budgetter.")
+    return out

@@ -1,0 +1,95 @@
+"""Vega-Lite specs chosen by the operation: bars with a benchmark rule, lines, ranked bars, a map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.contract import Observation
+from assistant.formatting import UNIT_LABEL
+from semantic_layer.model import Metric
+from semantic_layer.spec import Operation, QuerySpec
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+TOPOJSON_URL = "/api/geo/kommuner.topojson"
+DANISH_FORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}
+
+
+def _base(metric: Metric, title: str) -> dict[str, Any]:
+    return {"$schema": SCHEMA, "title": title, "width": "container", "config": {
+        "locale": {"number": DANISH_FORMAT}, "axis": {"labelFontSize": 12, "titleFontSize": 12}}}
+
+
+def _fmt(metric: Metric) -> str:
+    return f",.{metric.decimals}f"
+
+
+def _points(observations: list[Observation], roles: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{"område": o.municipality, "år": o.year, "værdi": o.value, "rolle": o.role, "kode": o.municipality_code,
+             "vist": o.display} for o in observations if o.role in roles and o.value is not None]
+
+
+def chart_for(spec: QuerySpec, observations: list[Observation], metric: Metric) -> tuple[dict[str, Any] | None, str | None]:
+    unit = UNIT_LABEL[metric.unit]
+    y_title = f"{metric.short_name} ({unit})"
+    op = spec.operation
+    if op in (Operation.OVERVIEW,) or not observations:
+        return None, None
+    if op == Operation.DISTRIBUTION:
+        values = _points(observations, ("member", "subject"))
+        year = max((v["år"] for v in values), default="")
+        chart = _base(metric, f"{metric.short_name}, {year}") | {
+            "height": 420,
+            "data": {"url": TOPOJSON_URL, "format": {"type": "topojson", "feature": "stdin"}},
+            "transform": [
+                {"calculate": "toNumber(datum.properties.KOMKODE)", "as": "kode"},
+                {"lookup": "kode", "from": {"data": {"values": values}, "key": "kode",
+                                            "fields": ["værdi", "område", "vist"]}},
+            ],
+            "projection": {"type": "mercator"},
+            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
+            "encoding": {
+                "color": {"field": "værdi", "type": "quantitative", "title": unit,
+                          "scale": {"scheme": "blues"}, "legend": {"format": _fmt(metric)}},
+                "tooltip": [{"field": "område", "title": "Kommune"}, {"field": "vist", "title": "Værdi"}],
+            },
+        }
+        return chart, "map"
+    if op == Operation.TREND or (len({o.year for o in observations}) > 1 and op != Operation.RANK):
+        values = _points(observations, ("subject", "member", "group", "national"))
+        chart = _base(metric, metric.short_name) | {
+            "height": 280, "data": {"values": values},
+            "mark": {"type": "line", "point": True},
+            "encoding": {
+                "x": {"field": "år", "type": "ordinal", "title": "År"},
+                "y": {"field": "værdi", "type": "quantitative", "title": y_title, "axis": {"format": _fmt(metric)},
+                      "scale": {"zero": False}},
+                "color": {"field": "område", "type": "nominal", "title": "Område"},
+                "tooltip": [{"field": "område"}, {"field": "år"}, {"field": "vist", "title": "Værdi"}],
+            },
+        }
+        return chart, "line"
+    roles = ("subject", "member", "group", "benchmark") if op != Operation.RANK else ("subject", "member")
+    values = _points(observations, roles)
+    if op == Operation.RANK:
+        values = [v for v in values if v["rolle"] == "member" or v["rolle"] == "subject"]
+    national = next((o for o in observations if o.role == "national" and o.value is not None), None)
+    order = "-x" if op != Operation.RANK or spec.rank_order == "desc" else "x"
+    layers: list[dict[str, Any]] = [{
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "y": {"field": "område", "type": "nominal", "sort": order, "title": None},
+            "x": {"field": "værdi", "type": "quantitative", "title": y_title, "axis": {"format": _fmt(metric)}},
+            "color": {"field": "rolle", "type": "nominal", "legend": None,
+                      "scale": {"domain": ["subject", "member", "group", "benchmark"],
+                                "range": ["#1f4e79", "#8fb3d9", "#e0a030", "#e0a030"]}},
+            "tooltip": [{"field": "område", "title": "Område"}, {"field": "vist", "title": "Værdi"}],
+        }}]
+    if national is not None:
+        layers.append({"data": {"values": [{"værdi": national.value, "vist": national.display}]},
+                       "mark": {"type": "rule", "color": "#b22222", "strokeWidth": 2, "strokeDash": [6, 3]},
+                       "encoding": {"x": {"field": "værdi", "type": "quantitative"},
+                                    "tooltip": [{"field": "vist", "title": "Hele landet"}]}})
+    year = max((v["år"] for v in values), default="")
+    title = f"{metric.short_name}, {year}" + (" (rød linje: hele landet)" if national is not None else "")
+    chart = _base(metric, title) | {"height": {"step": 22}, "data": {"values": values}, "layer": layers}
+    return chart, "rank" if op == Operation.RANK else "bar"

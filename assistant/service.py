@@ -1,0 +1,210 @@
+"""The one entry point: Assistant.ask(question, conversation_id) -> Answer, used by CLI, API and page."""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.cards import build_card, load_vintages, warnings_for
+from assistant.contract import (
+    Answer,
+    Clarification,
+    MetricCard,
+    MunicipalityInfo,
+    SqlResult,
+    Understood,
+)
+from assistant.conversations import ConversationStore
+from assistant.writer import write
+from intents import Parser, ParseResult, Place
+from semantic_layer.compiler import CompileError, Compiler
+from semantic_layer.guard import GuardError, guard
+from semantic_layer.loader import CatalogError, load_catalog, validate_against_warehouse
+from semantic_layer.model import Metric
+from semantic_layer.spec import MetricRef, Operation, QuerySpec, Years
+from warehouse.build import build
+from warehouse.client import Warehouse
+from warehouse.errors import QueryError
+from warehouse.settings import Settings, get_settings
+
+MAX_QUESTION = 500
+# The budget-seminar overview: one or two headline figures per theme, by the export's labels.
+OVERVIEW_LABELS = (
+    "Indbyggertal 1. januar", "Socioøkonomisk indeks", "Udskrivningsprocent", "Grundskyldpromille",
+    "Serviceudgifter pr. indb.", "Nettodriftsudgifter pr. indb.", "Udg. (brutto) til dagtilbud pr. 0-13-årig",
+    "Udg. til folkeskolen pr. elev", "Udgifter til ældre pr. 67+-årig",
+    "Udg. til børn og unge med særlige behov pr. 0-17-årig", "Fuldtidsledige pr. 100 17-64/66-årige",
+    "Langfristet gæld pr. 1/1 pr. indb.", "Udg. til sport og fritid pr. indb.", "Udg. til ledelse og adm. pr. indb.",
+    "Anmeldte tyverier/indbrud pr. 1.000 indb.",
+)
+EXAMPLES = (
+    "Hvad var udskrivningsprocenten i Gentofte i 2023?",
+    "Sammenlign serviceudgifterne i Fredensborg med nabokommunerne",
+    "Hvilke 10 kommuner har den højeste grundskyldpromille?",
+)
+
+
+class Assistant:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        if not settings.warehouse_path.exists():
+            build(settings.data_dir, settings.warehouse_path)
+        self.warehouse = Warehouse(settings.warehouse_path, settings.query_timeout_s, settings.row_cap)
+        self.catalog = load_catalog()
+        figures = [r[0] for r in self.warehouse.query("SELECT figure FROM current_vintage").rows]
+        issues = validate_against_warehouse(self.catalog, figures)
+        if issues:
+            raise CatalogError(issues)
+        self.compiler = Compiler(self.catalog)
+        self.vintages = load_vintages(self.warehouse)
+        self.cards = {m.id: build_card(m, self.catalog, self.vintages.get(m.label)) for m in self.catalog.metrics}
+        rows = self.warehouse.query(
+            "SELECT m.municipality_code, m.municipality_name, m.region_code, r.region_name FROM municipalities m "
+            "JOIN regions r USING (region_code) ORDER BY m.municipality_code").rows
+        neighbours: dict[int, list[int]] = {}
+        for a, b in self.warehouse.query("SELECT municipality_code, neighbour_code FROM neighbours").rows:
+            neighbours.setdefault(a, []).append(b)
+        self._municipalities = [MunicipalityInfo(code=c, name=n, region_code=rc, region_name=rn,
+                                                 neighbours=sorted(neighbours.get(c, []))) for c, n, rc, rn in rows]
+        self.names = {m.code: m.name for m in self._municipalities} | {0: "Hele landet"} | {
+            m.region_code: m.region_name for m in self._municipalities}
+        self.parser = Parser(self.catalog, [Place(m.code, m.name, m.region_code, m.region_name)
+                                            for m in self._municipalities])
+        self.overview = tuple(MetricRef(id=m.id) for label in OVERVIEW_LABELS if (m := self.catalog.by_label(label)))
+        self.store = ConversationStore(settings.conversation_dir, settings.conversation_ttl_s,
+                                       settings.max_conversations)
+        self.topojson_path: Path = settings.data_dir / "geo" / "kommuner.topojson"
+
+    # -- public API ------------------------------------------------------------------------------
+    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+        started = time.perf_counter()
+        state = self.store.load(conversation_id) or {"turns": [], "spec": None}
+        cid = conversation_id if conversation_id and self.store.load(conversation_id) is not None else (
+            self.store.new_id())
+        context = QuerySpec.model_validate(state["spec"]) if state.get("spec") else None
+        try:
+            answer, spec = self._answer(question or "", context, cid)
+        except Exception:  # noqa: BLE001 - the user gets a Danish message, never a stack trace
+            answer, spec = self._refuse(question, cid, "Der skete en fejl, da jeg skulle svare. Prøv at "
+                                                       "formulere spørgsmålet på en anden måde."), None
+        answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 2)
+        if spec is not None:
+            state["spec"] = spec.model_dump(mode="json")
+        state["turns"] = (state.get("turns") or [])[-49:] + [answer.model_dump(mode="json")]
+        self.store.save(cid, state)
+        return answer
+
+    def history(self, conversation_id: str) -> list[Answer]:
+        state = self.store.load(conversation_id)
+        return [Answer.model_validate(t) for t in (state or {}).get("turns", [])]
+
+    def run_sql(self, sql: str) -> SqlResult:
+        try:
+            safe = guard(sql, self.settings.row_cap)
+        except GuardError as exc:
+            return SqlResult(status="refused", message=str(exc), sql=sql)
+        try:
+            result = self.warehouse.query(safe)
+        except QueryError as exc:
+            return SqlResult(status="error", message=str(exc), sql=safe)
+        rows = [[v if isinstance(v, int | float | str | type(None)) else str(v) for v in r] for r in result.rows]
+        return SqlResult(status="ok", message=f"{len(rows)} rækker på {result.elapsed_ms:.1f} ms.", sql=safe,
+                         columns=result.columns, rows=rows, truncated=result.truncated,
+                         elapsed_ms=round(result.elapsed_ms, 2))
+
+    def metrics(self) -> list[MetricCard]:
+        return list(self.cards.values())
+
+    def metric(self, metric_id: str) -> MetricCard | None:
+        return self.cards.get(metric_id)
+
+    def municipalities(self) -> list[MunicipalityInfo]:
+        return list(self._municipalities)
+
+    # -- internals -------------------------------------------------------------------------------
+    def _refuse(self, question: str, cid: str, text: str, examples: tuple[str, ...] = EXAMPLES) -> Answer:
+        return Answer(status="refuse", conversation_id=cid, question=question[:MAX_QUESTION], text=text,
+                      examples=list(examples))
+
+    def _answer(self, question: str, context: QuerySpec | None, cid: str) -> tuple[Answer, QuerySpec | None]:
+        t0 = time.perf_counter()
+        parsed: ParseResult = self.parser.parse(question, context)
+        parse_ms = (time.perf_counter() - t0) * 1000
+        understood = [Understood(words=s.words, meaning=s.meaning, kind=s.kind) for s in parsed.steps]
+        if parsed.status == "refuse" or parsed.spec is None and parsed.status != "clarify":
+            answer = self._refuse(question, cid, parsed.question or "Det kan jeg ikke svare på.",
+                                  parsed.examples or EXAMPLES)
+            answer.understood = understood
+            return answer, None
+        if parsed.status == "clarify":
+            return Answer(status="clarify", conversation_id=cid, question=question, text=parsed.question or "",
+                          clarification=Clarification(question=parsed.question or "", options=list(parsed.options)),
+                          understood=understood), None
+        spec = parsed.spec
+        assert spec is not None
+        if spec.operation == Operation.OVERVIEW:
+            spec = spec.model_copy(update={"metrics": self.overview, "years": Years()})
+        metrics = self.compiler.metrics_of(spec)
+        if spec.operation == Operation.DEFINITION:
+            card = self.cards[metrics[0].id]
+            text = f"{card.label}: {card.definition} Enhed: {card.unit_label}. Kilde: {card.source}."
+            return Answer(status="answer", conversation_id=cid, question=question, text=text, operation="definition",
+                          metric=card, metrics=[card], understood=understood), spec
+        problem = self._check_years(spec, metrics[0])
+        if problem:
+            answer = self._refuse(question, cid, problem)
+            answer.understood = understood
+            return answer, None
+        try:
+            t1 = time.perf_counter()
+            compiled = self.compiler.compile(spec)
+            t2 = time.perf_counter()
+            result = self.warehouse.query(compiled.sql)
+        except CompileError as exc:
+            answer = self._refuse(question, cid, str(exc))
+            answer.understood = understood
+            return answer, None
+        t3 = time.perf_counter()
+        rows = result.dicts()
+        written = write(spec, rows, metrics, self.names, compiled.group_label)
+        years = sorted({r["year"] for r in rows})
+        warnings = [w for m in metrics[:1] for w in warnings_for(m, self.vintages.get(m.label), years)]
+        text = " ".join([written.text, *parsed.notes]).strip()
+        cards = [self.cards[m.id] for m in metrics]
+        answer = Answer(
+            status="answer", conversation_id=cid, question=question, text=text, operation=spec.operation.value,
+            observations=written.observations, table=written.table, sql=compiled.sql, metric=cards[0],
+            metrics=cards, chart=written.chart, chart_kind=written.chart_kind,
+            warnings=written.warnings + warnings, understood=understood,
+            timings_ms={"parse": round(parse_ms, 3), "compile": round((t2 - t1) * 1000, 3),
+                        "execute": round(result.elapsed_ms, 3), "render": round((time.perf_counter() - t3) * 1000, 3)})
+        return answer, spec
+
+    def _check_years(self, spec: QuerySpec, metric: Metric) -> str | None:
+        """Refuse years without data, and say which years exist."""
+        vintage = self.vintages.get(metric.label)
+        if vintage is None or vintage.first_year is None or spec.years.kind in ("latest", "last_n"):
+            return None
+        first, last = vintage.first_year, vintage.last_year
+        start, end = spec.years.start or first, spec.years.end or last
+        if end < first or start > last:  # type: ignore[operator]
+            asked = str(start) if spec.years.kind == "single" else f"{start}–{end}"
+            return (f"Der er ingen tal for {metric.short_name} i {asked}. "
+                    f"Der findes tal for årene {first}–{last}.")
+        return None
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _assistant() -> Assistant:
+    return Assistant(get_settings())
+
+
+def get_assistant() -> Assistant:
+    """Process-wide assistant; built once (the warehouse on first run if missing)."""
+    with _lock:
+        return _assistant()

@@ -1,0 +1,277 @@
+"""Turn result rows into the Danish answer: sentence, observations, table and chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.charts import chart_for
+from assistant.contract import Column, Observation, Table
+from assistant.formatting import capitalize, kroner, number, percent, value_text
+from semantic_layer.model import Aggregation, Metric, Polarity
+from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec
+
+AVERAGING = {
+    Aggregation.WEIGHTED: "vægtet med {pop} (summen af tællere over summen af nævnere, som ministeriet gør)",
+    Aggregation.UNWEIGHTED: "uvægtet gennemsnit, da nævneren ikke findes som antal i lageret",
+    Aggregation.SUM: "summen af kommunerne",
+}
+POPULATION_WORDS = {"indbyggere": "antal indbyggere", "skattegrundlag": "udskrivningsgrundlaget",
+                    "areal": "arealet"}
+
+
+def averaging_text(metric: Metric) -> str:
+    pop = metric.denominator_population or ""
+    words = POPULATION_WORDS.get(pop, f"antal {pop}-årige")
+    return AVERAGING[metric.aggregation].format(pop=words)
+
+
+@dataclass
+class Written:
+    text: str
+    observations: list[Observation]
+    table: Table | None
+    chart: dict[str, Any] | None
+    chart_kind: str | None
+    warnings: list[str]
+
+
+def _obs(row: dict[str, Any], metric: Metric) -> Observation:
+    code = row["municipality_code"]
+    group = row["municipality"] if code is None or row["role"] in ("group", "benchmark") else None
+    return Observation(metric=row["metric_id"], municipality_code=code, municipality=row["municipality"],
+                       year=row["year"], value=row["value"], status=row["status"] or "value", group=group,
+                       role=row["role"], display=value_text(row["value"], metric, row["status"] or "value"))
+
+
+def _relative(value: float | None, other: float | None) -> float | None:
+    if value is None or other in (None, 0):
+        return None
+    return (value - other) / abs(other) * 100  # type: ignore[operator]
+
+
+def _more_less(diff_pct: float, metric: Metric) -> str:
+    word = "højere" if diff_pct > 0 else "lavere"
+    return f"{percent(abs(diff_pct))} {word}"
+
+
+def _table(rows: list[dict[str, Any]], metric_of: dict[str, Metric], operation: Operation) -> Table:
+    multi = len(metric_of) > 1
+    columns = [Column(key="municipality", label="Område")]
+    if multi:
+        columns.insert(0, Column(key="metric", label="Nøgletal"))
+    if operation == Operation.RANK:
+        columns.insert(0, Column(key="rank", label="Nr.", numeric=True))
+    columns += [Column(key="year", label="År", numeric=True), Column(key="value", label="Værdi", numeric=True)]
+    raw, shown = [], []
+    for row in rows:
+        metric = metric_of[row["metric_id"]]
+        is_savings = row["role"] == "savings"
+        label = row["municipality"] + (" — råderum" if is_savings else "")
+        display_value = kroner(row["value"]) if is_savings and row["value"] is not None else value_text(
+            row["value"], metric, row["status"] or "value")
+        r: list[Any] = [label, row["year"], row["value"]]
+        s: list[str] = [label, str(row["year"]), display_value]
+        if multi:
+            r.insert(0, metric.short_name)
+            s.insert(0, capitalize(metric.short_name))
+        if operation == Operation.RANK:
+            r.insert(0, row["rank"])
+            s.insert(0, "" if row["rank"] is None else f"{row['rank']}.")
+        raw.append(r)
+        shown.append(s)
+    return Table(columns=columns, rows=raw, display=shown)
+
+
+def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], names: dict[int, str],
+          group_label: str | None) -> Written:
+    """Compose the answer for any operation from the compiled query's rows."""
+    metric_of = {m.id: m for m in metrics}
+    metric = metrics[0]
+    observations = [_obs(r, metric_of[r["metric_id"]]) for r in rows]
+    warnings: list[str] = []
+    missing = [o for o in observations if o.value is None and o.role in ("subject", "member")]
+    if missing:
+        shown = ", ".join(f"{o.municipality} {o.year} ({o.display})" for o in missing[:6])
+        warnings.append(f"Tal der mangler i kilden og derfor ikke indgår: {shown}.")
+    op = spec.operation
+    text = {
+        Operation.VALUE: _value_text, Operation.COMPARE: _compare_text, Operation.TREND: _trend_text,
+        Operation.RANK: _rank_text, Operation.DISTRIBUTION: _distribution_text, Operation.SAVINGS: _savings_text,
+        Operation.OVERVIEW: _overview_text,
+    }[op](spec, rows, metric, metric_of, names, group_label)
+    if any(r["role"] == "group" for r in rows):
+        text += f" Gruppegennemsnittet er {averaging_text(metric)}."
+    if any(r["role"] == "national" and r["status"] == "computed" for r in rows):
+        text += " Ministeriet offentliggør intet landstal for dette nøgletal; landstallet er beregnet på samme måde."
+    table = _table([r for r in rows], metric_of, op)
+    chart, kind = chart_for(spec, observations, metric)
+    return Written(text, observations, table, chart, kind, warnings)
+
+
+def _pick(rows: list[dict[str, Any]], role: str, year: int | None = None) -> dict[str, Any] | None:
+    return next((r for r in rows if r["role"] == role and (year is None or r["year"] == year)), None)
+
+
+def _value_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+    subjects = [r for r in rows if r["role"] in ("subject", "member")]
+    if not subjects:
+        return f"Der er ingen tal for {metric.short_name} for det valgte år."
+    years = sorted({r["year"] for r in subjects})
+    sentences = []
+    for year in years[-1:] if len(years) > 1 else years:
+        here = [r for r in subjects if r["year"] == year]
+        national = _pick(rows, "national", year)
+        if len(here) == 1:
+            r = here[0]
+            sentence = (f"{capitalize(metric.short_name)} i {r['municipality']} var "
+                        f"{value_text(r['value'], metric, r['status'])} i {year}")
+            rel = _relative(r["value"], national["value"] if national else None)
+            if national and rel is not None and abs(rel) >= 0.05:
+                sentence += (f", {_more_less(rel, metric)} end landsgennemsnittet "
+                             f"({value_text(national['value'], metric, national['status'])})")
+            elif national and national["value"] is not None:
+                sentence += f", det samme som landsgennemsnittet ({value_text(national['value'], metric)})"
+            sentences.append(sentence + ".")
+        else:
+            parts = ", ".join(f"{r['municipality']} {value_text(r['value'], metric, r['status'])}" for r in here)
+            sentence = f"{capitalize(metric.short_name)} i {year}: {parts}"
+            if national and national["value"] is not None:
+                sentence += f"; hele landet {value_text(national['value'], metric)}"
+            sentences.append(sentence + ".")
+    if len(years) > 1:
+        sentences.append(f"Tabellen viser årene {years[0]}–{years[-1]}.")
+    return " ".join(sentences)
+
+
+def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+    year = max((r["year"] for r in rows if r["role"] == "subject"), default=None)
+    subject = _pick(rows, "subject", year)
+    if subject is None:
+        return f"Der er ingen tal for {metric.short_name} for det valgte år."
+    members = [r for r in rows if r["role"] in ("subject", "member") and r["year"] == year]
+    parts = [f"{capitalize(metric.short_name)} i {subject['municipality']} var "
+             f"{value_text(subject['value'], metric, subject['status'])} i {year}"]
+    group = _pick(rows, "group", year)
+    if group and group["value"] is not None:
+        rel = _relative(subject["value"], group["value"])
+        label = group["municipality"] if spec.comparison.kind != ComparisonKind.REGION else f"{group['municipality']}"
+        against = f"{label.lower() if label.startswith(('Nabo', 'Samm')) else label} ({value_text(group['value'], metric)})"
+        parts.append(f", {_more_less(rel, metric)} end {against}" if rel is not None else "")
+    national = _pick(rows, "national", year)
+    if national and national["value"] is not None:
+        parts.append(f"; hele landet: {value_text(national['value'], metric)}")
+    text = "".join(parts) + "."
+    ranked = sorted((r for r in members if r["value"] is not None), key=lambda r: -r["value"])
+    if len(ranked) > 1 and subject["value"] is not None:
+        pos = next(i for i, r in enumerate(ranked, 1) if r["municipality_code"] == subject["municipality_code"])
+        text += f" {subject['municipality']} ligger nr. {pos} af {len(ranked)} i sammenligningen (højeste først)."
+    if spec.comparison.kind == ComparisonKind.SIMILAR:
+        text += (" Sammenlignelige kommuner er de nærmeste efter socioøkonomisk indeks og indbyggertal "
+                 "(standardiseret afstand, seneste fælles år).")
+    return text
+
+
+def _trend_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+    sentences = []
+    for code in spec.municipalities or ():
+        series = sorted((r for r in rows if r["municipality_code"] == code and r["value"] is not None),
+                        key=lambda r: r["year"])
+        if len(series) < 2:
+            continue
+        first, last = series[0], series[-1]
+        diff = last["value"] - first["value"]
+        rel = _relative(last["value"], first["value"])
+        change = (f"en stigning på {value_text(abs(diff), metric)}" if diff > 0 else
+                  f"et fald på {value_text(abs(diff), metric)}" if diff < 0 else "uændret")
+        rel_text = f" ({percent(rel)})" if rel is not None and diff != 0 else ""
+        sentences.append(f"{capitalize(metric.short_name)} i {first['municipality']} gik fra "
+                         f"{value_text(first['value'], metric)} i {first['year']} til "
+                         f"{value_text(last['value'], metric)} i {last['year']}, {change}{rel_text}.")
+    national = sorted((r for r in rows if r["role"] == "national" and r["value"] is not None), key=lambda r: r["year"])
+    if len(national) >= 2:
+        rel = _relative(national[-1]["value"], national[0]["value"])
+        if rel is not None:
+            sentences.append(f"I hele landet var ændringen {percent(rel)} i samme periode.")
+    return " ".join(sentences) or f"Der er ikke tal nok til at vise udviklingen i {metric.short_name}."
+
+
+def _rank_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+    ranked = sorted((r for r in rows if r["rank"] is not None and r["role"] in ("member", "subject")
+                     and r["value"] is not None), key=lambda r: r["rank"])
+    if not ranked:
+        return f"Der er ingen tal at rangere for {metric.short_name}."
+    year = ranked[0]["year"]
+    word = "højeste" if spec.rank_order == "desc" else "laveste"
+    top = [r for r in ranked if r["rank"] <= spec.rank_n]
+    scope = f" i {names.get(spec.rank_region, 'regionen')}" if spec.rank_region else ""
+    listing = ", ".join(f"{r['municipality']} ({value_text(r['value'], metric)})" for r in top)
+    text = f"De {len(top)} kommuner{scope} med {word} {metric.short_name} i {year}: {listing}."
+    total = ranked[0]["weight"]
+    for r in ranked:
+        if r["role"] == "subject":
+            text += f" {r['municipality']} er nr. {r['rank']} af {int(total)}."
+    return text
+
+
+def _distribution_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+    values = sorted((r for r in rows if r["role"] in ("member", "subject") and r["value"] is not None),
+                    key=lambda r: r["value"])
+    if not values:
+        return f"Der er ingen tal for {metric.short_name}."
+    year = values[-1]["year"]
+    hi, lo = values[-1], values[0]
+    text = (f"Kortet viser {metric.short_name} for {len(values)} kommuner i {year}. Højest: {hi['municipality']} "
+            f"({value_text(hi['value'], metric)}); lavest: {lo['municipality']} ({value_text(lo['value'], metric)}).")
+    national = _pick(rows, "national", year)
+    if national and national["value"] is not None:
+        text += f" Hele landet: {value_text(national['value'], metric)}."
+    return text
+
+
+def _savings_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+    subject, bench, saving = _pick(rows, "subject"), _pick(rows, "benchmark"), _pick(rows, "savings")
+    if not subject or not bench or not saving or saving["value"] is None:
+        return f"Råderummet kan ikke beregnes, fordi et af tallene for {metric.short_name} mangler."
+    year = subject["year"]
+    bench_name = {Benchmark.COUNTRY: "landsgennemsnittet", Benchmark.NEIGHBOURS: "nabokommunernes gennemsnit",
+                  Benchmark.REGION: f"gennemsnittet i {bench['municipality']}",
+                  Benchmark.LOWEST_QUARTILE: "den laveste kvartil (25 %-fraktilen af de 98 kommuner)"}[spec.benchmark]
+    amount = saving["value"]
+    head = (f"{subject['municipality']} havde {value_text(subject['value'], metric)} i {metric.short_name} i {year} "
+            f"mod {value_text(bench['value'], metric)} for {bench_name}.")
+    if amount > 0:
+        body = (f" Lå {subject['municipality']} på {bench_name}, ville udgiften være {kroner(amount)} lavere "
+                f"om året — det er råderummet.")
+    else:
+        body = (f" {subject['municipality']} ligger allerede under {bench_name}: at ligge på niveauet ville koste "
+                f"{kroner(-amount)} mere om året, så der er intet råderum mod dette benchmark.")
+    basis = (f" Beregning: (egen værdi − benchmark) × {number(saving['weight'] or 0)} "
+             f"({POPULATION_WORDS.get(metric.denominator_population or '', f'{metric.denominator_population}-årige')}"
+             f" i {year}). Forudsætter uændret befolkning og at forskellen alene skyldes udgiftsniveau, "
+             f"ikke serviceniveau eller udgiftsbehov.")
+    return head + body + basis
+
+
+def _overview_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+    subject_rows = [r for r in rows if r["role"] == "subject" and r["value"] is not None]
+    if not subject_rows:
+        return "Der er ingen nøgletal for kommunen."
+    name = subject_rows[0]["municipality"]
+    good, bad = [], []
+    for r in subject_rows:
+        m = metric_of[r["metric_id"]]
+        national = next((n for n in rows if n["role"] == "national" and n["metric_id"] == m.id
+                         and n["year"] == r["year"]), None)
+        rel = _relative(r["value"], national["value"] if national else None)
+        if rel is None or abs(rel) < 10 or m.polarity == Polarity.NEUTRAL:
+            continue
+        better = (rel > 0) == (m.polarity == Polarity.HIGHER_IS_BETTER)
+        (good if better else bad).append(f"{m.short_name} ({percent(rel)} i forhold til landet)")
+    text = (f"Overblik over {name}: {len(subject_rows)} nøgletal fra hvert tema, seneste år med data, "
+            f"sammenlignet med nabokommunerne og hele landet.")
+    if good:
+        text += " Gunstigt: " + "; ".join(good[:4]) + "."
+    if bad:
+        text += " Ugunstigt: " + "; ".join(bad[:4]) + "."
+    return text

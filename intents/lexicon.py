@@ -1,0 +1,142 @@
+"""Word keys: lemma (spaCy lookup tables) + suffix stripping + compound splitting, on folded text.
+
+A token's *keys* are the forms under which it can match a catalog term. Terms and questions go through
+the same function, so "udgifterne", "udgift" and the head of "dagtilbudsudgifter" all meet at `udgift`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from intents.text import Tok, age_alternatives, fold, stem
+
+# Function words that never identify a figure (folded). "kommune" is here too: it is in half the
+# questions and in none of the distinctions between figures.
+STOPWORDS = frozenset(fold(w) for w in """
+i til af for pr per og samt med m mv fl mfl paa ved fra om den det de en et er var har havde hvad hvor
+hvilke hvilken hvilket hvordan hvem hvornaar kommune kommunen kommunens kommuner kommunerne kommunernes
+som der alle at jeg vi du mig os vores vor min mit dig din dit man sig sin sit deres dem han hun
+vaere blive bliver blev vaeret kan kunne skal skulle vil ville gerne hvis lige nu saa da ogsaa bare
+giv vis se fortael oplys find hent mon tak venligst please aar aaret aarene aars ca cirka mange meget
+ud ind op ned over under end eller men ikke nogen noget nogle hver ene eneste samme andre anden andet
+her hos efter foer inden mellem siden indtil mod the of is kr kroner beloeb tal tallet tallene
+niveau niveauet stoerrelse hele kommunale kommunal kommunalt tak
+""".split())
+
+# Label abbreviations, expanded on both sides (folded).
+ABBREVIATIONS = {
+    "udg": "udgift", "indb": "indbygger", "indt": "indtaegt", "adm": "administration",
+    "admininistration": "administration", "bibl": "bibliotek", "folkeopl": "folkeoplysning",
+    "sundh": "sundhed", "akt": "aktivitet", "medfin": "medfinansiering", "medfinans": "medfinansiering",
+    "saerl": "saerlig", "led": "ledelse", "mdl": "maanedlig", "maanedl": "maanedlig", "koms": "kommune",
+    "fors": "forsyning", "forsyningsvirks": "forsyningsvirksomhed", "virks": "virksomhed", "ref": "refusion",
+    "ordn": "ordning", "centr": "central", "hand": "handicap", "anl": "anlaeg", "fin": "finansiering",
+    "excl": "ekskl", "eksklusive": "ekskl", "uden": "ekskl", "inklusive": "inkl", "daekn": "daekning",
+    "afg": "afgift", "prm": "promille", "off": "offentlig", "grl": "grundlag",
+    "beskatningsgrl": "beskatningsgrundlag", "pct": "procent", "udlign": "udligning", "int": "integreret",
+    "inst": "institution", "konk": "konkurrence", "uds": "udsaettelse", "gl": "gammel", "def": "definition",
+    "boligsikr": "boligsikring", "hkt": "hovedkonto", "gns": "gennemsnit", "primaerkom": "primaerkommune",
+    "udskrivn": "udskrivning", "mnd": "maaned", "mdr": "maaned", "aeldrebol": "aeldrebolig", "eft": "efter",
+    "skoleref": "skolereform", "indik": "indikator", "aflastn": "aflastning", "pl": "plads",
+    "borger": "indbygger", "borgere": "indbygger", "indbyggere": "indbygger",
+}
+
+# Verbs and nouns that mean "spending" in questions ("hvad koster", "hvad bruger X på").
+CONCEPTS = {"kost": "udgift", "brug": "udgift", "omkostning": "udgift", "spend": "udgift",
+            "forbrug": "udgift", "bruge": "udgift", "koste": "udgift"}
+
+_MIN_PART = 3
+
+
+class Lexicon:
+    """Builds the spaCy pipeline once and turns words into match keys."""
+
+    def __init__(self) -> None:
+        self.nlp: Language = spacy.blank("da")
+        self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        self.nlp.initialize()
+        self._lemmatizer = self.nlp.get_pipe("lemmatizer")
+        self._table = self._lemmatizer.lookups.get_table("lemma_lookup")
+        self.vocab: set[str] = set()  # primary keys of every catalog word: the compound-splitting lexicon
+
+    # -- lemma ------------------------------------------------------------------------------------
+    def lemma(self, low: str) -> str:
+        lem = self._table.get(low, None)
+        return lem if isinstance(lem, str) else low
+
+    def is_known_word(self, low: str) -> bool:
+        """True when the Danish lemma table knows the word (then it is no typo of a place name)."""
+        return self._table.get(low, None) is not None
+
+    def doc(self, toks: list[Tok]) -> Doc:
+        """A spaCy Doc of the tokens, lemmatised, with NORM set to the folded form for PhraseMatcher."""
+        words = [t.low for t in toks] or [""]
+        d = Doc(self.nlp.vocab, words=words)
+        d = self._lemmatizer(d)
+        for tok, t in zip(d, toks, strict=False):
+            tok.norm_ = t.fold
+        return d
+
+    # -- keys -------------------------------------------------------------------------------------
+    @lru_cache(maxsize=65536)  # noqa: B019 - the lexicon lives as long as the parser
+    def word_keys(self, low: str) -> frozenset[str]:
+        """Alternative keys of one word: stem(lemma) and stem(surface), abbreviations and concepts."""
+        f = fold(low).strip("'")
+        if f in ABBREVIATIONS:
+            keys = {stem(ABBREVIATIONS[f])}
+        else:
+            keys = {stem(fold(self.lemma(low))), stem(f)}
+        keys.update(CONCEPTS[k] for k in list(keys) if k in CONCEPTS)
+        return frozenset(keys)
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def parts(self, low: str) -> tuple[frozenset[str], ...]:
+        """The word as one or more key sets: compounds split into known catalog words.
+
+        "dagtilbudsudgifter" -> (dagtilbud, udgift); a word that does not split is one part.
+        """
+        f = fold(low)
+        if f in STOPWORDS:
+            return ()
+        whole = self.word_keys(low)
+        if f in ABBREVIATIONS or len(f) < 2 * _MIN_PART:
+            return (whole,)
+        split = self._split(low, 0)
+        if split and len(split) > 1:
+            return tuple(self.word_keys(p) for p in split)
+        return (whole,)
+
+    def _split(self, low: str, depth: int) -> list[str] | None:
+        """Greedy longest-left split into parts that are all catalog words (linking -s/-e allowed)."""
+        if depth > 3 or len(low) < 2 * _MIN_PART:
+            return None
+        for i in range(len(low) - _MIN_PART, _MIN_PART - 1, -1):
+            left, right = low[:i], low[i:]
+            if fold(left) in STOPWORDS or not (self.word_keys(left) & self.vocab):
+                continue
+            if self.word_keys(right) & self.vocab and fold(right) not in STOPWORDS:
+                return [left, right]
+            rest = self._split(right, depth + 1)
+            if rest:
+                return [left, *rest]
+        return None
+
+    def learn(self, words: Iterable[str]) -> None:
+        """Add catalog words to the compound lexicon (before any parsing)."""
+        for w in words:
+            f = fold(w)
+            if len(f) >= _MIN_PART and f not in STOPWORDS and w.isalpha():
+                self.vocab.update(self.word_keys(w.casefold()))
+
+    def token_parts(self, tok: Tok) -> tuple[frozenset[str], ...]:
+        """Key sets of any token: ages with their alternatives, numbers as 'n:<value>', words split."""
+        if tok.kind == "age":
+            return (frozenset(f"age:{a}" for a in age_alternatives(tok.fold)),)
+        if tok.kind == "num":
+            return (frozenset({f"n:{tok.value}"}),)
+        return self.parts(tok.low)

@@ -1,0 +1,145 @@
+"""The FastAPI application: routers, static files, Danish error handling, security headers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .routes import api, downloads, pages
+from .views import FAULT_TEXT, STATIC_DIR, notice, templates, turn_view, vendor_path
+
+log = logging.getLogger(__name__)
+
+DANISH_STATUS = {
+    400: "Forespørgslen kunne ikke forstås.",
+    404: "Siden findes ikke.",
+    405: "Den handling er ikke tilladt her.",
+    413: "Forespørgslen er for stor.",
+    422: "Forespørgslen er ugyldig.",
+    500: FAULT_TEXT,
+}
+_VALIDATION_TEXT = {
+    "missing": "mangler",
+    "string_too_long": "er for lang",
+    "string_type": "skal være tekst",
+    "json_invalid": "er ikke gyldig JSON",
+    "model_attributes_type": "skal være et JSON-objekt",
+}
+# Vega compiles its expressions with Function(), hence 'unsafe-eval'; vega-embed injects a <style>.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _error_response(request: Request, status: int, message: str) -> Response:
+    """A Danish error: JSON for the API, a chat notice for htmx, a whole page otherwise."""
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    if request.headers.get("HX-Request", "").lower() == "true":
+        view = turn_view(notice(message), None, error=True)
+        return templates.TemplateResponse(request, "partials/notice.html", {"turn": view}, status_code=status)
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
+                                      status_code=status)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else ""
+    english = {s.phrase for s in HTTPStatus}
+    if not detail or detail in english:
+        detail = DANISH_STATUS.get(exc.status_code, f"Fejl {exc.status_code}.")
+    response = _error_response(request, exc.status_code, detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        text = _VALIDATION_TEXT.get(error.get("type", ""), "har en ugyldig værdi")
+        parts.append(f"'{field}' {text}" if field else text)
+    message = "Ugyldig forespørgsel: " + "; ".join(parts or ["ukendt fejl"]) + "."
+    if _wants_json(request):
+        errors = jsonable_encoder(exc.errors(), exclude={"input", "ctx", "url"})
+        return JSONResponse({"detail": message, "errors": errors}, status_code=422)
+    return _error_response(request, 422, message)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _error_response(request, 500, FAULT_TEXT)
+
+
+def _warm_up() -> None:
+    """Build the assistant (and, on a first run, the warehouse) before the first question arrives."""
+    try:
+        from assistant.service import get_assistant
+
+        get_assistant()
+    except Exception:
+        log.exception("warming up the assistant failed; the first request will try again")
+
+
+def create_app(warm_up: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm_up:
+            threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="Nøgletal",
+        summary="Spørg på dansk om kommunale nøgletal – svar med tal, tabel, diagram, kort og SQL.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, server_error)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/docs"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI served from web/frontend/node_modules (offline), the CDN default otherwise."""
+        local = all((p := vendor_path(n)) is not None and p.is_file()
+                    for n in ("swagger-ui-bundle.js", "swagger-ui.css"))
+        kwargs = {"swagger_js_url": "/static/vendor/swagger-ui-bundle.js",
+                  "swagger_css_url": "/static/vendor/swagger-ui.css",
+                  "swagger_favicon_url": "data:,"} if local else {}
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json",
+                                   title="Nøgletal – API", **kwargs)
+
+    app.include_router(api.health_router)
+    app.include_router(api.router)
+    app.include_router(pages.router)  # before the /static mount: it serves /static/vendor/...
+    app.include_router(downloads.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

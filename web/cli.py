@@ -1,0 +1,137 @@
+"""The `noegletal` command: build, ask, sql, serve, catalog, eval, bench."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from warehouse.errors import DataError
+from warehouse.settings import get_settings
+
+
+def _build(args: argparse.Namespace) -> int:
+    from warehouse.build import build
+
+    settings = get_settings()
+    try:
+        report = build(settings.data_dir, settings.warehouse_path, progress=print)
+    except DataError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
+def _print_table(answer: object) -> None:
+    table = getattr(answer, "table", None)
+    if table is None:
+        return
+    headers = [c.label for c in table.columns]
+    widths = [max(len(h), *(len(r[i]) for r in table.display)) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    for row in table.display:
+        print("  ".join(cell.rjust(w) if table.columns[i].numeric else cell.ljust(w)
+                        for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from assistant.service import get_assistant
+
+    assistant = get_assistant()
+    answer = assistant.ask(args.question, args.conversation)
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+        return 0
+    print(answer.text)
+    if answer.clarification:
+        for option in answer.clarification.options:
+            print(f"  • {option}")
+    for example in answer.examples:
+        print(f"  • {example}")
+    for warning in answer.warnings:
+        print(f"Bemærk: {warning}")
+    print()
+    _print_table(answer)
+    if answer.metric:
+        print(f"\nKilde: {answer.metric.source} (årgang {answer.metric.vintage})")
+    return 0
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from assistant.service import get_assistant
+
+    answer = get_assistant().ask(args.question)
+    if not answer.sql:
+        print(answer.text, file=sys.stderr)
+        return 1
+    print(answer.sql)
+    return 0
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from semantic_layer.loader import load_catalog, normalize_term
+
+    catalog = load_catalog()
+    needle = normalize_term(args.search or "")
+    for metric in catalog.metrics:
+        terms = " ".join(normalize_term(t) for t in (metric.id, metric.label, metric.short_name, *metric.synonyms))
+        if needle and needle not in terms:
+            continue
+        print(f"{metric.id:45} {metric.theme:18} {metric.label}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from web.server import run
+
+    settings = get_settings()
+    run(args.host or settings.host, args.port or settings.port, args.workers or settings.workers)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from bench.evaluate import evaluate
+
+    return evaluate(Path(args.gold))
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from bench.run import main as bench_main
+
+    return bench_main(args.rest)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="noegletal", description="Kommunale nøgletal på almindeligt dansk.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="byg DuckDB-lageret fra de officielle eksporter").set_defaults(func=_build)
+    ask = sub.add_parser("ask", help="stil et spørgsmål")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="skriv svaret som JSON (API-kontrakten)")
+    ask.add_argument("--conversation", default=None)
+    ask.set_defaults(func=_ask)
+    sql = sub.add_parser("sql", help="vis kun SQL'en for et spørgsmål")
+    sql.add_argument("question")
+    sql.set_defaults(func=_sql)
+    cat = sub.add_parser("catalog", help="list og søg i nøgletalskataloget")
+    cat.add_argument("search", nargs="?")
+    cat.set_defaults(func=_catalog)
+    serve = sub.add_parser("serve", help="start chat-serveren")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(func=_serve)
+    ev = sub.add_parser("eval", help="kør spørgsmålssættet gennem assistenten")
+    ev.add_argument("gold", nargs="?", default=str(get_settings().data_dir.parent / "questions" / "dev.yaml"))
+    ev.set_defaults(func=_eval)
+    bench = sub.add_parser("bench", help="mål hastighed (se bench/)")
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=_bench)
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

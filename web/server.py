@@ -1,0 +1,25 @@
+"""Start the web server (called by web/cli.py)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from warehouse.settings import get_settings
+
+
+def run(host: str | None = None, port: int | None = None, workers: int | None = None) -> None:
+    """Serve `web.app:create_app` with uvicorn; defaults come from NOEGLETAL_HOST/PORT/WORKERS."""
+    settings = get_settings()
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        proxy_headers=False,
+        log_level="info",
+    )
+
+
+if __name__ == "__main__":
+    run()
