@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,11 +26,12 @@ from semantic_layer.loader import CatalogError, load_catalog, validate_against_w
 from semantic_layer.model import Metric
 from semantic_layer.spec import MetricRef, Operation, QuerySpec, Years
 from warehouse.build import build
-from warehouse.client import Warehouse
+from warehouse.client import Results, Warehouse
 from warehouse.errors import QueryError
 from warehouse.settings import Settings, get_settings
 
 MAX_QUESTION = 500
+RESULT_CACHE = 4096
 # The budget-seminar overview: one or two headline figures per theme, by the export's labels.
 OVERVIEW_LABELS = (
     "Indbyggertal 1. januar", "Socioøkonomisk indeks", "Udskrivningsprocent", "Grundskyldpromille",
@@ -57,7 +59,10 @@ class Assistant:
         issues = validate_against_warehouse(self.catalog, figures)
         if issues:
             raise CatalogError(issues)
-        self.compiler = Compiler(self.catalog)
+        published = self.warehouse.query("SELECT DISTINCT figure FROM national WHERE value IS NOT NULL").rows
+        self.compiler = Compiler(self.catalog, frozenset(r[0] for r in published))
+        self._results: OrderedDict[tuple[str, int], Results] = OrderedDict()
+        self._results_lock = threading.Lock()
         self.vintages = load_vintages(self.warehouse)
         self.cards = {m.id: build_card(m, self.catalog, self.vintages.get(m.label)) for m in self.catalog.metrics}
         rows = self.warehouse.query(
@@ -161,7 +166,7 @@ class Assistant:
             t1 = time.perf_counter()
             compiled = self.compiler.compile(spec)
             t2 = time.perf_counter()
-            result = self.warehouse.query(compiled.sql)
+            result, cached = self._run(compiled.sql)
         except CompileError as exc:
             answer = self._refuse(question, cid, str(exc))
             answer.understood = understood
@@ -179,8 +184,24 @@ class Assistant:
             metrics=cards, chart=written.chart, chart_kind=written.chart_kind,
             warnings=written.warnings + warnings, understood=understood,
             timings_ms={"parse": round(parse_ms, 3), "compile": round((t2 - t1) * 1000, 3),
-                        "execute": round(result.elapsed_ms, 3), "render": round((time.perf_counter() - t3) * 1000, 3)})
+                        "execute": round(result.elapsed_ms, 3), "render": round((time.perf_counter() - t3) * 1000, 3),
+                        "cached": 1.0 if cached else 0.0})
         return answer, spec
+
+    def _run(self, sql: str) -> tuple[Results, bool]:
+        """Guard, then run; results are cached per statement until the warehouse file changes."""
+        key = (sql, self.settings.warehouse_path.stat().st_mtime_ns)
+        with self._results_lock:
+            hit = self._results.get(key)
+            if hit is not None:
+                self._results.move_to_end(key)
+                return hit, True
+        result = self.warehouse.query(guard(sql, self.settings.row_cap))
+        with self._results_lock:
+            self._results[key] = result
+            while len(self._results) > RESULT_CACHE:
+                self._results.popitem(last=False)
+        return result, False
 
     def _check_years(self, spec: QuerySpec, metric: Metric) -> str | None:
         """Refuse years without data, and say which years exist."""

@@ -23,7 +23,7 @@ hvilke hvilken hvilket hvordan hvem hvornaar kommune kommunen kommunens kommuner
 som der alle at jeg vi du mig os vores vor min mit dig din dit man sig sin sit deres dem han hun
 vaere blive bliver blev vaeret kan kunne skal skulle vil ville gerne hvis lige nu saa da ogsaa bare
 giv vis se fortael oplys find hent mon tak venligst please aar aaret aarene aars ca cirka mange meget
-ud ind op ned over under end eller men ikke nogen noget nogle hver ene eneste samme andre anden andet
+ud ind op ned over under end eller men nogen noget nogle hver ene eneste samme andre anden andet
 her hos efter foer inden mellem siden indtil mod the of is kr kroner beloeb tal tallet tallene
 niveau niveauet stoerrelse hele kommunale kommunal kommunalt tak
 """.split())
@@ -47,8 +47,13 @@ ABBREVIATIONS = {
 }
 
 # Verbs and nouns that mean "spending" in questions ("hvad koster", "hvad bruger X på").
-CONCEPTS = {"kost": "udgift", "brug": "udgift", "omkostning": "udgift", "spend": "udgift",
-            "forbrug": "udgift", "bruge": "udgift", "koste": "udgift"}
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "kost": ("udgift",), "brug": ("udgift",), "omkostning": ("udgift",), "spend": ("udgift",),
+    "forbrug": ("udgift",), "bruge": ("udgift",), "koste": ("udgift",),
+}
+# One-way: "ældre" in a question means the figures' 65+/67+ population, but a term's "ældre"
+# ("andelen af ældre") must not be satisfied by a question's "65+-årige".
+QUESTION_CONCEPTS: dict[str, tuple[str, ...]] = {"aeldr": ("age:65+", "age:67+", "age:65+/67+")}
 
 _MIN_PART = 3
 
@@ -84,18 +89,20 @@ class Lexicon:
 
     # -- keys -------------------------------------------------------------------------------------
     @lru_cache(maxsize=65536)  # noqa: B019 - the lexicon lives as long as the parser
-    def word_keys(self, low: str) -> frozenset[str]:
+    def word_keys(self, low: str, question: bool = False) -> frozenset[str]:
         """Alternative keys of one word: stem(lemma) and stem(surface), abbreviations and concepts."""
         f = fold(low).strip("'")
         if f in ABBREVIATIONS:
             keys = {stem(ABBREVIATIONS[f])}
         else:
             keys = {stem(fold(self.lemma(low))), stem(f)}
-        keys.update(CONCEPTS[k] for k in list(keys) if k in CONCEPTS)
+        keys.update(c for k in list(keys) for c in CONCEPTS.get(k, ()))
+        if question:
+            keys.update(c for k in list(keys) for c in QUESTION_CONCEPTS.get(k, ()))
         return frozenset(keys)
 
     @lru_cache(maxsize=65536)  # noqa: B019
-    def parts(self, low: str) -> tuple[frozenset[str], ...]:
+    def parts(self, low: str, question: bool = False) -> tuple[frozenset[str], ...]:
         """The word as one or more key sets: compounds split into known catalog words.
 
         "dagtilbudsudgifter" -> (dagtilbud, udgift); a word that does not split is one part.
@@ -103,12 +110,12 @@ class Lexicon:
         f = fold(low)
         if f in STOPWORDS:
             return ()
-        whole = self.word_keys(low)
+        whole = self.word_keys(low, question)
         if f in ABBREVIATIONS or len(f) < 2 * _MIN_PART:
             return (whole,)
         split = self._split(low, 0)
         if split and len(split) > 1:
-            return tuple(self.word_keys(p) for p in split)
+            return tuple(self.word_keys(p, question) for p in split)
         return (whole,)
 
     def _split(self, low: str, depth: int) -> list[str] | None:
@@ -133,10 +140,10 @@ class Lexicon:
             if len(f) >= _MIN_PART and f not in STOPWORDS and w.isalpha():
                 self.vocab.update(self.word_keys(w.casefold()))
 
-    def token_parts(self, tok: Tok) -> tuple[frozenset[str], ...]:
+    def token_parts(self, tok: Tok, question: bool = False) -> tuple[frozenset[str], ...]:
         """Key sets of any token: ages with their alternatives, numbers as 'n:<value>', words split."""
         if tok.kind == "age":
             return (frozenset(f"age:{a}" for a in age_alternatives(tok.fold)),)
         if tok.kind == "num":
             return (frozenset({f"n:{tok.value}"}),)
-        return self.parts(tok.low)
+        return self.parts(tok.low, question)

@@ -59,8 +59,10 @@ class Tok:
 
 _AGE_RANGE = r"(?P<a1>\d{1,2})\s?-\s?(?P<a2>\d{1,3})(?:\s?/\s?(?P<a3>\d{1,3}))?(?:\s?-?\s?[åÅ]r(?:i?ge?)?\b|\b)"
 _AGE_PLUS = r"(?P<p1>\d{1,3})\s?\+(?:\s?/\s?(?P<p2>\d{1,3})\s?\+)?(?:\s?-?\s?[åÅ]r(?:i?ge?)?\b)?"
+_OVER = r"\b[oO]ver (?P<o1>\d{2})(?!\d)(?:\s?-?\s?[åÅ]r(?:i?ge?)?\b)?(?! ?(?:pct|procent|%|kr))"
 _TOKEN_RE = re.compile(
-    rf"(?P<plus>{_AGE_PLUS})"
+    rf"(?P<over>{_OVER})"
+    rf"|(?P<plus>{_AGE_PLUS})"
     rf"|(?P<range>{_AGE_RANGE})"
     r"|(?P<thou>\d{1,3}(?:\.\d{3})+)(?![\d,])"
     r"|(?P<num>\d+(?:,\d+)?)"
@@ -69,6 +71,8 @@ _TOKEN_RE = re.compile(
 
 
 def _age_key(m: re.Match[str]) -> str | None:
+    if m.group("over"):
+        return f"{int(m.group('o1'))}+"  # "over 80 år" is the age group 80+
     if m.group("plus"):
         p1, p2 = m.group("p1"), m.group("p2")
         return f"{int(p1)}+/{int(p2)}+" if p2 else f"{int(p1)}+"
@@ -84,7 +88,7 @@ def tokenize(text: str) -> list[Tok]:
     for m in _TOKEN_RE.finditer(text):
         s, e = m.start(), m.end()
         raw = m.group(0)
-        if m.group("plus") or m.group("range"):
+        if m.group("over") or m.group("plus") or m.group("range"):
             key = _age_key(m)
             if key is not None:
                 toks.append(Tok(raw, key, key, "age", s, e))

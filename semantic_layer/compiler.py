@@ -14,10 +14,11 @@ from functools import lru_cache
 from sqlglot import exp, select
 
 from semantic_layer.model import Aggregation, Catalog, Metric
+from semantic_layer.single import SinglePlan
 from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec
+from semantic_layer.sqlbits import RESULT_COLUMNS, col, lit
+from semantic_layer.sqlbits import codes as _codes
 
-RESULT_COLUMNS = ("metric_id", "municipality_code", "municipality", "year", "value", "status", "role",
-                  "n_values", "n_members", "rank", "weight")
 SAVINGS_GROUPS_EXCLUDED = frozenset({"skattegrundlag", "areal"})
 
 
@@ -35,29 +36,13 @@ class Compiled:
     plan: tuple[str, ...] = field(default_factory=tuple)
 
 
-def lit(value: object) -> exp.Expression:
-    if value is None:
-        return exp.Null()
-    if isinstance(value, bool):
-        return exp.Boolean(this=value)
-    if isinstance(value, int | float):
-        return exp.Literal.number(value)
-    return exp.Literal.string(str(value))
-
-
-def col(name: str, table: str | None = None) -> exp.Column:
-    return exp.column(name, table=table)
-
-
-def _codes(codes: tuple[int, ...] | list[int]) -> list[exp.Expression]:
-    return [lit(c) for c in codes]
-
-
 class Compiler:
     """Holds the catalog; compiled specs are cached (specs are frozen and hashable)."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, published_national: frozenset[str] | None = None) -> None:
         self.catalog = catalog
+        # Figures whose national figure the ministry publishes; None: assume all do.
+        self.published_national = published_national
         self.compile = lru_cache(maxsize=4096)(self._compile)  # type: ignore[method-assign]
 
     def metrics_of(self, spec: QuerySpec) -> list[Metric]:
@@ -129,9 +114,9 @@ class Compiler:
         spread = select(exp.func("stddev_pop", col("idx")).as_("sd_idx"),
                         exp.func("stddev_pop", col("lnpop")).as_("sd_pop")).from_("scored")
         distance = exp.func("sqrt", exp.Add(
-            this=exp.func("power", exp.Div(this=exp.Sub(this=col("idx", "s"), expression=col("idx", "me")),
+            this=exp.func("power", exp.Div(this=exp.paren(exp.Sub(this=col("idx", "s"), expression=col("idx", "me"))),
                                            expression=col("sd_idx", "sd")), lit(2)),
-            expression=exp.func("power", exp.Div(this=exp.Sub(this=col("lnpop", "s"), expression=col("lnpop", "me")),
+            expression=exp.func("power", exp.Div(this=exp.paren(exp.Sub(this=col("lnpop", "s"), expression=col("lnpop", "me"))),
                                                  expression=col("sd_pop", "sd")), lit(2))))
         nearest = (select(col("municipality_code", "s"), lit("member").as_("role"))
                    .from_(exp.to_table("scored").as_("s"))
@@ -236,6 +221,8 @@ class Compiler:
             raise CompileError("Spørgsmålet nævner intet nøgletal.")
         if spec.operation == Operation.SAVINGS:
             self._check_savings(metrics[0])
+        if len(metrics) == 1 and spec.operation != Operation.OVERVIEW:
+            return self._compile_single(spec, metrics[0])
         members, group_label, group_code = self._members(spec)
         labels = [lit(m.label) for m in metrics]
         groups = [lit(g) for g in sorted({m.denominator_population for m in metrics if m.denominator_population})]
@@ -295,6 +282,16 @@ class Compiler:
         return Compiled(spec, sql, final, None if group_label == "region" else group_label, group_code,
                         tuple(self._plan(spec, metrics, group_label)))
 
+    def _compile_single(self, spec: QuerySpec, metric: Metric) -> Compiled:
+        if not spec.municipalities and spec.operation not in (Operation.RANK, Operation.DISTRIBUTION):
+            raise CompileError("Spørgsmålet nævner ingen kommune.")
+        published = self.published_national is None or metric.label in self.published_national
+        plan = SinglePlan(spec, metric, published)
+        final = plan.build()
+        label = None if plan.group_label == "region" else plan.group_label
+        return Compiled(spec, final.sql(dialect="duckdb", pretty=True), final, label, None,
+                        tuple(self._plan(spec, [metric], plan.group_label)))
+
     def _check_savings(self, metric: Metric) -> None:
         if metric.aggregation != Aggregation.WEIGHTED or metric.denominator_population in SAVINGS_GROUPS_EXCLUDED:
             raise CompileError(f"Råderum kan kun beregnes for udgifter pr. indbygger eller pr. aldersgruppe; "
@@ -326,7 +323,7 @@ class Compiler:
         """(own value - benchmark) x own denominator population, as KL's råderum."""
         persons = col("persons", "w")
         return (select(col("metric_id", "s"), col("municipality_code", "s"), col("municipality", "s"),
-                       col("year", "s"), exp.Mul(this=exp.Sub(this=col("value", "s"), expression=col("value", "b")),
+                       col("year", "s"), exp.Mul(this=exp.paren(exp.Sub(this=col("value", "s"), expression=col("value", "b"))),
                                                  expression=persons).as_("value"),
                        lit("computed").as_("status"), lit("savings").as_("role"), lit(None).as_("n_values"),
                        lit(None).as_("n_members"), lit(None).as_("rank"), persons.as_("weight"))

@@ -23,6 +23,7 @@ from semantic_layer.model import (
     Theme,
 )
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~20x faster
 CATALOG_DIR = Path(__file__).parent / "catalog"
 AMBIGUOUS_FILE = "ambiguous.yaml"
 
@@ -62,7 +63,14 @@ def _lines(node: yaml.Node, key: str) -> list[int]:
 def _read(path: Path, issues: list[Issue]) -> tuple[Any, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.safe_load(text), yaml.compose(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        if node is None:
+            return None, None
+        loader = _LOADER(text)  # build the data from the same node: one parse, with line marks kept
+        try:
+            return loader.construct_document(node), node
+        finally:
+            loader.dispose()
     except (OSError, UnicodeDecodeError) as exc:
         issues.append(Issue(path.name, 0, f"kan ikke læses: {exc}"))
     except yaml.YAMLError as exc:

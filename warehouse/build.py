@@ -143,10 +143,11 @@ class _Loader:
         for path in exports:
             self.progress(f"  læser {path.name}")
             export = parse_export(path)
+            source_id = path.name
+            # Blocks first: a truncated file names its incomplete block, not a missing date on line 1.
+            facts, national, figures = _export_frames(export, source_id, known)
             if export.export_date is None:
                 raise DataError("eksportdatoen mangler (kan ikke bestemme årgang)", f"{path.name}:1")
-            source_id = path.name
-            facts, national, figures = _export_frames(export, source_id, known)
             in_exports |= {row.code for block in export.blocks for row in block.rows if row.code is not None}
             self.tables["facts"] += facts
             self.tables["national_figures"] += national

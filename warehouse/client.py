@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,6 +39,20 @@ class Warehouse:
         self.timeout_s = timeout_s
         self.row_cap = row_cap
         self._local = threading.local()
+        # One watchdog for all threads: cheaper than a timer thread per query.
+        self._deadlines: dict[int, tuple[float, duckdb.DuckDBPyConnection]] = {}
+        self._stop = threading.Event()
+        self._watchdog = threading.Thread(target=self._watch, name="warehouse-watchdog", daemon=True)
+        self._watchdog.start()
+        atexit.register(self.close)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(min(0.05, self.timeout_s / 4)):
+            now = time.monotonic()
+            for key, (deadline, con) in list(self._deadlines.items()):
+                if now > deadline:
+                    self._deadlines.pop(key, None)
+                    con.interrupt()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         stamp = self.path.stat().st_ino, self.path.stat().st_mtime_ns
@@ -52,7 +67,9 @@ class Warehouse:
             "autoload_known_extensions": False,
             "threads": 1,
         })
-        con.execute("SET lock_configuration = true")
+        # Connections of one process share the database instance: lock it once, not per thread.
+        if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:  # type: ignore[index]
+            con.execute("SET lock_configuration = true")
         self._local.con = con
         self._local.stamp = stamp
         return con
@@ -61,18 +78,24 @@ class Warehouse:
         """Run one statement; stops it after the time limit and cuts the rows at the cap."""
         con = self._connect()
         started = time.perf_counter()
-        timer = threading.Timer(self.timeout_s, con.interrupt)
-        timer.start()
+        key = threading.get_ident()
+        self._deadlines[key] = (time.monotonic() + self.timeout_s, con)
         try:
             cursor = con.execute(sql, params or [])
+            if cursor is None:  # DuckDB returns no cursor for an empty statement
+                raise QueryError("Forespørgslen er tom.")
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchmany(self.row_cap + 1)
-        except duckdb.InterruptException as exc:
+        except (duckdb.InterruptException, KeyboardInterrupt) as exc:
             raise QueryError(f"Forespørgslen tog mere end {self.timeout_s:g} s og blev stoppet.") from exc
         except duckdb.Error as exc:
+            try:  # a failed statement inside a transaction poisons the connection: roll it back
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
             raise QueryError(f"Forespørgslen fejlede: {str(exc).splitlines()[0]}") from exc
         finally:
-            timer.cancel()
+            self._deadlines.pop(key, None)
         truncated = len(rows) > self.row_cap
         return Results(columns, rows[: self.row_cap], truncated, (time.perf_counter() - started) * 1000, sql,
                        params or [])
@@ -82,6 +105,8 @@ class Warehouse:
         return result.rows[0][0] if result.rows else None
 
     def close(self) -> None:
+        self._stop.set()
+        self._deadlines.clear()
         con = getattr(self._local, "con", None)
         if con is not None:
             con.close()

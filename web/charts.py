@@ -34,10 +34,15 @@ def _uses_geo(spec: dict[str, Any]) -> bool:
 
 
 def _responsive(spec: dict[str, Any]) -> dict[str, Any]:
-    """Let a single-view chart follow its container's width (no horizontal scroll on a phone)."""
+    """Let a single-view chart follow its container's width (no horizontal scroll on a phone), and
+    break a long title before its parenthesis so it is not cut on a narrow screen."""
     if not any(key in spec for key in _COMPOSITE_KEYS) and "width" not in spec:
         spec["width"] = "container"
         spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    title = spec.get("title")
+    if isinstance(title, str) and len(title) > 40 and " (" in title:
+        head, _, tail = title.partition(" (")
+        spec["title"] = {"text": [head, f"({tail}"], "anchor": "start"}
     return spec
 
 

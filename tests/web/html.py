@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Node:
     tag: str
     attrs: dict[str, str]
@@ -42,8 +42,12 @@ class Node:
         for part in selector.split():
             matcher = _compound(part)
             found: list[Node] = []
+            seen: set[int] = set()
             for node in nodes:
-                found.extend(d for d in node.descendants() if matcher(d) and d not in found)
+                for d in node.descendants():
+                    if id(d) not in seen and matcher(d):
+                        seen.add(id(d))
+                        found.append(d)
             nodes = found
         return nodes
 
@@ -64,7 +68,8 @@ def _compound(part: str):  # type: ignore[no-untyped-def]
         elif word and word.startswith("."):
             tests.append(lambda n, v=word[1:]: v in n.classes())
         elif word:
-            tests.append(lambda n, v=word.lower(): n.tag == v)
+            tag = word.lower()
+            tests.append(lambda n, v=tag: n.tag == v)
         elif value is None:
             tests.append(lambda n, a=attr: a in n.attrs)
         else:

@@ -1,0 +1,694 @@
+"""`noegletal bench`: how fast is an answer, in-process and over HTTP, and how fast does the server start?
+
+Sections (each written to bench/RESULTS.md):
+1. In-process: the dev questions (cases and conversation turns) plus bench/questions.yaml through
+   Assistant.ask; median/p95 of parse, compile, execute (DuckDB), render and total; compile cold
+   (the uncached `compiler._compile`) and warm (the lru_cache) against MetricFlow's ~7 ms per compile.
+2. HTTP: `noegletal serve --port P --workers N` as a subprocess, /api/ask loaded by 1, 8 and 32 keep-alive
+   clients (threads, http.client) for 20 s each; requests/s, p50/p95/p99, errors, resident memory.
+3. Cold start (launch -> first answered question) and warehouse build time.
+
+Options: --quick (5 s per level, a quarter of the generated questions), --workers 1,2, --clients 1,8,32,
+--duration S, --skip-http, --skip-cold, --profile (cProfile of the in-process run into bench/profile.txt),
+--out PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import http.client
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from warehouse.settings import REPO_ROOT, get_settings
+
+BENCH_DIR = Path(__file__).resolve().parent
+QUESTIONS_FILE = BENCH_DIR / "questions.yaml"
+DEV_FILE = REPO_ROOT.parent / "shared" / "questions" / "dev.yaml"
+METRICFLOW_COMPILE_MS = 7.0
+TARGETS = {"parse_median_ms": 5.0, "total_median_ms": 20.0, "compile_speedup": 7.0, "rps_8_clients": 150.0}
+STAGES = ("parse", "compile", "execute", "render", "total")
+PROBE_QUESTION = "Hvad var udskrivningsprocenten i Gentofte i 2023?"
+ANSWER_PREFIXES = (b'{"status":"answer"', b'{"status":"clarify"', b'{"status":"refuse"')
+
+
+# -- small helpers -----------------------------------------------------------------------------------------
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else math.nan
+
+
+def fmt(value: float, digits: int = 2) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+
+
+def machine() -> dict[str, str]:
+    import duckdb
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    return {"date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), "nproc": str(os.cpu_count()),
+            "load": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "cpu": cpu, "ram": ram, "python": platform.python_version(), "duckdb": duckdb.__version__,
+            "os": platform.platform()}
+
+
+@dataclass
+class Question:
+    q: str
+    kind: str
+    source: str  # dev | bench
+
+
+def load_questions(quick: bool) -> tuple[list[Question], list[list[str]]]:
+    """(single questions, conversations) from the dev file and bench/questions.yaml."""
+    singles: list[Question] = []
+    conversations: list[list[str]] = []
+    if DEV_FILE.is_file():
+        dev = yaml.safe_load(DEV_FILE.read_text(encoding="utf-8"))
+        singles += [Question(c["q"], f"dev:{c['kind']}", "dev") for c in dev.get("cases", [])]
+        conversations += [[t["q"] for t in conv] for conv in dev.get("conversations", [])]
+    own = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))["questions"]
+    if quick:
+        own = own[::4]
+    singles += [Question(item["q"], item["kind"], "bench") for item in own]
+    return singles, conversations
+
+
+# -- 1. in-process -----------------------------------------------------------------------------------------
+MODES = {
+    "first": "first pass: a freshly started assistant sees each question once (every cache empty)",
+    "new": "new question: compile cache and result cache cleared before each ask (DuckDB runs every time)",
+    "repeat": "repeated question: compiled SQL and result served from the caches",
+}
+
+
+@dataclass
+class Sample:
+    mode: str  # first | new | repeat
+    kind: str
+    status: str
+    timings: dict[str, float]
+
+
+@dataclass
+class InProcess:
+    samples: list[Sample] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    n_questions: int = 0
+    n_turns: int = 0
+    n_dev: int = 0
+    rounds: int = 0
+    startup_s: float = 0.0
+
+    def of(self, mode: str) -> list[Sample]:
+        return [s for s in self.samples if s.mode == mode]
+
+
+def clear_answer_caches(assistant: Any) -> None:
+    """Forget compiled statements and cached results, so the next ask compiles and runs DuckDB."""
+    compile_fn = getattr(assistant.compiler, "compile", None)
+    if hasattr(compile_fn, "cache_clear"):
+        compile_fn.cache_clear()
+    results = getattr(assistant, "_results", None)
+    if results is not None:
+        with getattr(assistant, "_results_lock", threading.Lock()):
+            results.clear()
+
+
+def run_in_process(singles: list[Question], conversations: list[list[str]], rounds: int,
+                   profile_path: Path | None) -> InProcess:
+    from assistant.service import get_assistant
+
+    started = time.perf_counter()
+    assistant = get_assistant()
+    result = InProcess(n_questions=len(singles), n_dev=sum(q.source == "dev" for q in singles),
+                       n_turns=sum(len(c) for c in conversations), rounds=rounds,
+                       startup_s=time.perf_counter() - started)
+
+    def one_round(mode: str) -> None:
+        def ask(question: str, kind: str, cid: str | None) -> str:
+            if mode == "new":
+                clear_answer_caches(assistant)
+            answer = assistant.ask(question, cid)
+            result.samples.append(Sample(mode, kind, answer.status, dict(answer.timings_ms)))
+            return answer.conversation_id
+
+        for question in singles:
+            ask(question.q, question.kind, None)
+        for conversation in conversations:
+            cid: str | None = None
+            for turn in conversation:
+                cid = ask(turn, "dev:conversation", cid)
+
+    one_round("first")
+    profiler = cProfile.Profile() if profile_path else None
+    if profiler:
+        profiler.enable()
+    for _ in range(rounds):
+        one_round("new")
+    if profiler and profile_path:
+        profiler.disable()
+        buffer = io.StringIO()
+        pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(60)
+        buffer.write("\n\n--- by own time ---\n")
+        pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(40)
+        profile_path.write_text(buffer.getvalue(), encoding="utf-8")
+    one_round("prime")  # fill the caches again (each "new" ask emptied them); not reported
+    for _ in range(rounds):
+        one_round("repeat")
+    for sample in result.of("new"):
+        result.statuses[sample.status] = result.statuses.get(sample.status, 0) + 1
+    return result
+
+
+def stage_stats(samples: list[Sample], stage: str) -> tuple[int, float, float]:
+    values = [s.timings[stage] for s in samples if stage in s.timings]
+    return len(values), median(values), percentile(values, 95)
+
+
+@dataclass
+class CompileBench:
+    distinct_specs: int = 0
+    failed: int = 0
+    cold: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+
+
+def run_compile(singles: list[Question], conversations: list[list[str]], repeats: int) -> CompileBench:
+    """Cold = the uncached `compiler._compile(spec)`; warm = the lru_cache'd `compiler.compile(spec)`."""
+    from assistant.service import get_assistant
+    from semantic_layer.spec import Operation, Years
+
+    assistant = get_assistant()
+    specs: dict[Any, None] = {}
+    questions = [q.q for q in singles] + [t for conv in conversations for t in conv[:1]]
+    for question in questions:
+        try:
+            parsed = assistant.parser.parse(question, None)
+        except Exception:  # noqa: BLE001 - a parser failure is counted by the in-process run, not here
+            continue
+        spec = parsed.spec
+        if parsed.status != "spec" or spec is None or spec.operation == Operation.DEFINITION:
+            continue
+        if spec.operation == Operation.OVERVIEW:
+            spec = spec.model_copy(update={"metrics": assistant.overview, "years": Years()})
+        specs[spec] = None
+    bench = CompileBench(distinct_specs=len(specs))
+    compiler = assistant.compiler
+    good = []
+    for spec in specs:
+        try:
+            compiler._compile(spec)
+            good.append(spec)
+        except Exception:  # noqa: BLE001 - CompileError: the assistant refuses these
+            bench.failed += 1
+    for _ in range(repeats):
+        for spec in good:
+            t0 = time.perf_counter()
+            compiler._compile(spec)
+            bench.cold.append((time.perf_counter() - t0) * 1000)
+    for spec in good:
+        compiler.compile(spec)
+    for _ in range(repeats * 10):
+        for spec in good:
+            t0 = time.perf_counter()
+            compiler.compile(spec)
+            bench.warm.append((time.perf_counter() - t0) * 1000)
+    return bench
+
+
+# -- 2. HTTP -----------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def noegletal_command() -> list[str]:
+    script = Path(sys.executable).parent / "noegletal"
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("noegletal")
+    return [found] if found else [sys.executable, "-m", "web.cli"]
+
+
+def process_tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents[int(entry.name)] = ppid
+    tree, frontier = [root], [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree += children
+        frontier += children
+    return tree
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Server:
+    """`noegletal serve` in its own process group; stopped by its pid (SIGINT, then SIGKILL to its group)."""
+
+    def __init__(self, workers: int, env: dict[str, str], log_dir: Path) -> None:
+        self.port = free_port()
+        self.workers = workers
+        self.log_path = log_dir / f"serve-{workers}w-{self.port}.log"
+        self.launched = time.perf_counter()
+        with self.log_path.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [*noegletal_command(), "serve", "--port", str(self.port), "--workers", str(workers)],
+                cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def request(self, method: str, path: str, body: bytes | None = None, timeout: float = 10.0) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body, {"Content-Type": "application/json"} if body else {})
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def wait_healthy(self, timeout: float = 120.0) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"serveren stoppede (se {self.log_path})")
+            try:
+                if self.request("GET", "/healthz", timeout=1.0)[0] == 200:
+                    return time.perf_counter() - self.launched
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError(f"serveren svarede ikke på /healthz inden {timeout:.0f} s")
+
+    def wait_answer(self, timeout: float = 120.0) -> float:
+        body = json.dumps({"question": PROBE_QUESTION, "conversation_id": None}).encode()
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"serveren stoppede (se {self.log_path})")
+            try:
+                status, payload = self.request("POST", "/api/ask", body, timeout=60.0)
+                if status == 200 and payload.startswith(b'{"status":"answer"'):
+                    return time.perf_counter() - self.launched
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError(f"intet svar fra /api/ask inden {timeout:.0f} s")
+
+    def rss(self) -> tuple[int, list[tuple[int, int]]]:
+        pids = process_tree(self.proc.pid)
+        per = [(pid, rss_kib(pid)) for pid in pids]
+        return sum(kib for _, kib in per), per
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+
+
+@dataclass
+class Level:
+    workers: int
+    clients: int
+    seconds: float
+    requests: int
+    errors: int
+    latencies: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else math.nan
+
+
+def load(port: int, bodies: list[bytes], clients: int, duration: float) -> tuple[int, int, list[float], float]:
+    """`clients` threads, each with one keep-alive connection, POST /api/ask round-robin for `duration` s."""
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    finished = [0.0] * clients
+    barrier = threading.Barrier(clients + 1)
+    headers = {"Content-Type": "application/json"}
+    state = {"stop_at": 0.0}
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = latencies[index]
+        position = index * 7
+        barrier.wait()
+        stop_at = state["stop_at"]
+        while True:
+            t0 = time.perf_counter()
+            if t0 >= stop_at:
+                break
+            body = bodies[position % len(bodies)]
+            position += 1
+            try:
+                conn.request("POST", "/api/ask", body, headers)
+                response = conn.getresponse()
+                payload = response.read()
+                ok = response.status == 200 and payload.startswith(ANSWER_PREFIXES)
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            mine.append((time.perf_counter() - t0) * 1000)
+            if not ok:
+                errors[index] += 1
+        finished[index] = time.perf_counter()
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    started = time.perf_counter()
+    state["stop_at"] = started + duration
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = max(finished) - started
+    flat = [x for per in latencies for x in per]
+    return len(flat), sum(errors), flat, elapsed
+
+
+@dataclass
+class HttpRun:
+    workers: int
+    levels: list[Level] = field(default_factory=list)
+    rss_kib: int = 0
+    rss_per_process: list[tuple[int, int]] = field(default_factory=list)
+    rss_idle_kib: int = 0
+    error: str | None = None
+
+
+def run_http(worker_counts: list[int], client_counts: list[int], duration: float, bodies: list[bytes],
+             env: dict[str, str], log_dir: Path) -> list[HttpRun]:
+    runs = []
+    for workers in worker_counts:
+        run = HttpRun(workers)
+        runs.append(run)
+        server = Server(workers, env, log_dir)
+        try:
+            server.wait_healthy()
+            server.wait_answer()
+            run.rss_idle_kib = server.rss()[0]
+            load(server.port, bodies, max(client_counts), min(3.0, duration))  # warm every worker
+            for clients in client_counts:
+                print(f"  HTTP: {workers} worker(s), {clients} klienter, {duration:g} s …", flush=True)
+                n, errors, latencies, seconds = load(server.port, bodies, clients, duration)
+                run.levels.append(Level(workers, clients, seconds, n, errors, latencies))
+            run.rss_kib, run.rss_per_process = server.rss()
+        except RuntimeError as exc:
+            run.error = str(exc)
+        finally:
+            server.stop()
+    return runs
+
+
+# -- 3. cold start and build -------------------------------------------------------------------------------
+@dataclass
+class ColdStart:
+    healthz_s: list[float] = field(default_factory=list)
+    answer_s: list[float] = field(default_factory=list)
+    build_s: float = math.nan
+    build_size_mb: float = math.nan
+    error: str | None = None
+
+
+def run_cold(runs: int, workers: int, env: dict[str, str], log_dir: Path) -> ColdStart:
+    from warehouse.build import build
+
+    cold = ColdStart()
+    for _ in range(runs):
+        server = Server(workers, env, log_dir)
+        try:
+            cold.healthz_s.append(server.wait_healthy())
+            cold.answer_s.append(server.wait_answer())
+        except RuntimeError as exc:
+            cold.error = str(exc)
+        finally:
+            server.stop()
+    with tempfile.TemporaryDirectory(prefix="noegletal-bench-build-") as tmp:
+        target = Path(tmp) / "bench.duckdb"
+        report = build(get_settings().data_dir, target)
+        cold.build_s = report.seconds
+        cold.build_size_mb = target.stat().st_size / 1e6
+    return cold
+
+
+# -- report ------------------------------------------------------------------------------------------------
+def render(info: dict[str, str], args: argparse.Namespace, proc: InProcess | None, comp: CompileBench | None,
+           http_runs: list[HttpRun], cold: ColdStart | None) -> str:
+    out = ["# Nøgletal – benchmark", "",
+           f"Measured {info['date']} with `noegletal bench{' --quick' if args.quick else ''}`.", "",
+           "| Machine | |", "| --- | --- |",
+           f"| CPU | {info['cpu']} ({info['nproc']} logical CPUs, `nproc`) |",
+           f"| RAM | {info['ram']} |", f"| OS | {info['os']} |",
+           f"| Python / DuckDB | {info['python']} / {info['duckdb']} |",
+           f"| Load average (1/5/15 min) at start | {info['load']} (the machine is shared with other work) |", ""]
+    targets: list[tuple[str, str, str, bool | None]] = []
+    if proc:
+        new = proc.of("new")
+        out += ["## 1. In-process (`Assistant.ask`)", "",
+                f"{proc.n_questions} questions ({proc.n_dev} dev cases + {proc.n_questions - proc.n_dev} from "
+                f"bench/questions.yaml) and {proc.n_turns} dev conversation turns (carrying the conversation id); "
+                f"one first pass, then {proc.rounds} round(s) each of *new* and *repeat*. Outcomes per round: "
+                + ", ".join(f"{k} {v // max(proc.rounds, 1)}" for k, v in sorted(proc.statuses.items()))
+                + f". Assistant start-up (catalog, spaCy, DuckDB) {proc.startup_s:.2f} s.", "",
+                "Modes: " + "; ".join(f"*{k}* = {v}" for k, v in MODES.items()) + ".", "",
+                "Stage times in ms per ask. Stages other than *total* exist only for answers that ran SQL "
+                "(not for refusals, clarifications or definitions). *total* is the whole `ask()` including the "
+                "conversation store. *execute* is DuckDB's time; under *repeat* it is the time recorded when "
+                "the cached result was made.", "",
+                "| Stage | n | first median | first p95 | **new median** | **new p95** | repeat median | "
+                "repeat p95 |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for stage in STAGES:
+            cells = []
+            n = 0
+            for mode in MODES:
+                count, med, p95 = stage_stats(proc.of(mode), stage)
+                n = count if mode == "new" else n
+                cells += [fmt(med), fmt(p95)]
+            out.append(f"| {stage} | {n} | " + " | ".join(cells) + " |")
+        answered = [s for s in new if "execute" in s.timings]
+        _, exec_med, exec_p95 = stage_stats(answered, "execute")
+        _, tot_med, tot_p95 = stage_stats(answered, "total")
+        share = exec_med / tot_med * 100 if tot_med else math.nan
+        out += ["", f"*New question*, answers that ran SQL: total median **{fmt(tot_med)} ms** (p95 {fmt(tot_p95)}), "
+                    f"of which DuckDB execute median **{fmt(exec_med)} ms** (p95 {fmt(exec_p95)}) = {fmt(share, 0)} % "
+                    "of the total.", "",
+                "By kind of question, mode *new* (ms):", "",
+                "| Kind | n | total median | total p95 | parse median | compile median | execute (DuckDB) median "
+                "| render median |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for kind in sorted({s.kind for s in new}):
+            group = [s for s in new if s.kind == kind]
+            n, med, p95 = stage_stats(group, "total")
+            out.append(f"| {kind} | {n} | {fmt(med)} | {fmt(p95)} | {fmt(stage_stats(group, 'parse')[1])} | "
+                       f"{fmt(stage_stats(group, 'compile')[1])} | {fmt(stage_stats(group, 'execute')[1])} | "
+                       f"{fmt(stage_stats(group, 'render')[1])} |")
+        _, parse_med, _ = stage_stats(new, "parse")
+        _, all_tot_med, _ = stage_stats(new, "total")
+        targets.append(("Parse median (new question)", f"≤ {TARGETS['parse_median_ms']:g} ms", f"{fmt(parse_med)} ms",
+                        parse_med <= TARGETS["parse_median_ms"]))
+        targets.append(("Full answer median (new question, all asks)", f"≤ {TARGETS['total_median_ms']:g} ms",
+                        f"{fmt(all_tot_med)} ms", all_tot_med <= TARGETS["total_median_ms"]))
+        out.append("")
+    if comp:
+        cold_med, warm_med = median(comp.cold), median(comp.warm)
+        speed_cold = METRICFLOW_COMPILE_MS / cold_med if cold_med else math.nan
+        speed_warm = METRICFLOW_COMPILE_MS / warm_med if warm_med else math.nan
+        out += ["### Compile: cold vs warm", "",
+                f"{comp.distinct_specs} distinct QuerySpecs from the questions above ({comp.failed} refused by the "
+                "compiler); cold = the uncached `compiler._compile(spec)` (sqlglot build + SQL generation + guard), "
+                "warm = the lru_cache'd `compiler.compile(spec)`. MetricFlow's reference: ~7 ms per compile.", "",
+                "| Compile | n | median ms | p95 ms | × faster than MetricFlow (7 ms / median) |",
+                "| --- | ---: | ---: | ---: | ---: |",
+                f"| cold | {len(comp.cold)} | {fmt(cold_med, 3)} | {fmt(percentile(comp.cold, 95), 3)} | "
+                f"{fmt(speed_cold, 1)}× |",
+                f"| warm (cached) | {len(comp.warm)} | {fmt(warm_med, 4)} | {fmt(percentile(comp.warm, 95), 4)} | "
+                f"{fmt(speed_warm, 0)}× |", ""]
+        targets.append(("Compile cold vs MetricFlow", f"≥ {TARGETS['compile_speedup']:g}×", f"{fmt(speed_cold, 1)}×",
+                        speed_cold >= TARGETS["compile_speedup"]))
+    if http_runs:
+        duration = args.duration
+        out += ["## 2. HTTP (`noegletal serve`, POST /api/ask)", "",
+                f"Server started as the README starts it (`noegletal serve --port P --workers N`, uvicorn, access "
+                f"log on); load from threads in the bench process with one keep-alive `http.client` connection "
+                f"each, {duration:g} s per level, round-robin over {args.n_bodies} questions (dev cases and "
+                "bench/questions.yaml; each a new conversation). Client and server share the same machine's "
+                f"{info['nproc']} CPUs. An error is a non-200 reply, a broken connection, or a status other than "
+                "answer/clarify/refuse.", "",
+                "| Workers | Clients | Requests | Req/s | p50 ms | p95 ms | p99 ms | Errors |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for run in http_runs:
+            if run.error:
+                out.append(f"| {run.workers} | – | – | – | – | – | – | failed: {run.error} |")
+            for lv in run.levels:
+                out.append(f"| {lv.workers} | {lv.clients} | {lv.requests} | {fmt(lv.rps, 1)} | "
+                           f"{fmt(percentile(lv.latencies, 50), 1)} | {fmt(percentile(lv.latencies, 95), 1)} | "
+                           f"{fmt(percentile(lv.latencies, 99), 1)} | {lv.errors} |")
+        out += ["", "Resident memory (VmRSS from /proc/<pid>/status, summed over the server's process tree):", "",
+                "| Workers | RSS idle (after first answer) | RSS after the load | Processes |",
+                "| ---: | ---: | ---: | ---: |"]
+        for run in http_runs:
+            out.append(f"| {run.workers} | {run.rss_idle_kib / 1024:.0f} MiB | {run.rss_kib / 1024:.0f} MiB | "
+                       f"{len(run.rss_per_process)} |")
+        out.append("")
+        eight = [lv for run in http_runs for lv in run.levels if lv.clients == 8]
+        if eight:
+            best = max(eight, key=lambda lv: lv.rps)
+            targets.append(("Answers/s at 8 clients, no errors", f"≥ {TARGETS['rps_8_clients']:g}/s, 0 errors",
+                            f"{fmt(best.rps, 1)}/s ({best.workers} worker(s)), {best.errors} errors",
+                            best.rps >= TARGETS["rps_8_clients"] and best.errors == 0))
+    if cold:
+        out += ["## 3. Cold start and build", "",
+                "| Measure | Value |", "| --- | --- |",
+                f"| Launch `noegletal serve` → /healthz 200 | "
+                f"{', '.join(f'{s:.2f} s' for s in cold.healthz_s) or '–'} |",
+                f"| Launch `noegletal serve` → first answered question | "
+                f"{', '.join(f'{s:.2f} s' for s in cold.answer_s) or '–'} |",
+                f"| Warehouse build (`build()` into a temp file) | {fmt(cold.build_s)} s "
+                f"({fmt(cold.build_size_mb, 1)} MB) |", ""]
+        if cold.error:
+            out += [f"Cold start failed: {cold.error}", ""]
+    if targets:
+        out += ["## Targets", "", "| Target | Bar | Measured | Met |", "| --- | --- | --- | :---: |"]
+        out += [f"| {name} | {bar} | {got} | {'yes' if ok else 'NO'} |" for name, bar, got, ok in targets]
+        out.append("")
+    return "\n".join(out)
+
+
+@contextmanager
+def private_conversations() -> Iterator[Path]:
+    """Conversations go to a temp dir (in-process and for the servers), not to the developer's var/."""
+    previous = os.environ.get("NOEGLETAL_CONVERSATION_DIR")
+    with tempfile.TemporaryDirectory(prefix="noegletal-bench-") as tmp:
+        os.environ["NOEGLETAL_CONVERSATION_DIR"] = str(Path(tmp) / "conversations")
+        get_settings.cache_clear()
+        try:
+            yield Path(tmp)
+        finally:
+            if previous is None:
+                os.environ.pop("NOEGLETAL_CONVERSATION_DIR", None)
+            else:
+                os.environ["NOEGLETAL_CONVERSATION_DIR"] = previous
+            get_settings.cache_clear()
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="noegletal bench", description="Hastighedsmåling af Nøgletal.")
+    parser.add_argument("--quick", action="store_true", help="5 s pr. HTTP-niveau, færre spørgsmål")
+    parser.add_argument("--workers", default=",".join(sorted({str(settings.workers), "1", "2"})),
+                        help="antal uvicorn-workers at måle, kommasepareret (standard 1,2)")
+    parser.add_argument("--clients", default="1,8,32", help="samtidige klienter, kommasepareret")
+    parser.add_argument("--duration", type=float, default=None, help="sekunder pr. HTTP-niveau (20; --quick: 5)")
+    parser.add_argument("--rounds", type=int, default=None, help="målte runder in-process (3; --quick: 1)")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile af in-process-kørslen til bench/profile.txt")
+    parser.add_argument("--out", default=str(BENCH_DIR / "RESULTS.md"))
+    args = parser.parse_args(argv)
+    if args.duration is None:
+        args.duration = 5.0 if args.quick else 20.0
+    if args.rounds is None:
+        args.rounds = 1 if args.quick else 3
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args([a for a in (argv or []) if a != "--"])
+    info = machine()
+    singles, conversations = load_questions(args.quick)
+    bodies = [json.dumps({"question": q.q, "conversation_id": None}, ensure_ascii=False).encode() for q in singles]
+    args.n_bodies = len(bodies)
+    with private_conversations() as tmp:
+        print(f"In-process: {len(singles)} spørgsmål + {sum(map(len, conversations))} samtaletur, "
+              f"{args.rounds} runde(r) …", flush=True)
+        proc = run_in_process(singles, conversations, args.rounds,
+                              BENCH_DIR / "profile.txt" if args.profile else None)
+        print("Compile koldt/varmt …", flush=True)
+        comp = run_compile(singles, conversations, repeats=3 if args.quick else 10)
+        env = dict(os.environ)
+        http_runs: list[HttpRun] = []
+        if not args.skip_http:
+            workers = [int(w) for w in args.workers.split(",") if w.strip()]
+            clients = [int(c) for c in args.clients.split(",") if c.strip()]
+            http_runs = run_http(workers, clients, args.duration, bodies, env, tmp)
+        cold = None
+        if not args.skip_cold:
+            print("Koldstart og lagerbygning …", flush=True)
+            cold = run_cold(1 if args.quick else 3, get_settings().workers, env, tmp)
+        text = render(info, args, proc, comp, http_runs, cold)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    print(f"\nSkrevet til {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

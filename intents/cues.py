@@ -1,0 +1,161 @@
+"""Rule cues for operation, comparison set, ranking and scope, matched on the folded token string.
+
+Patterns are written in folded ASCII (ae/oe/aa) with word stems, so "nabokommunerne", "naboerne" and
+"nabokommunernes" share one rule. Each cue reports the words it used, for the provenance steps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from intents.text import NUMBER_WORDS, Tok
+
+_NUMW = "|".join(sorted((w for w in NUMBER_WORDS if w not in {"en", "et"}), key=len, reverse=True))
+SUPERLATIVE_DESC = r"(?:hoejeste?|stoerste?|flest|mest|dyreste?|hurtigst\w*|oeverste?|topp\w*)"
+SUPERLATIVE_ASC = r"(?:laveste?|mindste?|faerrest|mindst|billigste?|nederste?|bund\w*)"
+
+CUES: dict[str, list[str]] = {
+    "definition": [
+        r"\bhvad betyder\b", r"\bbetydning(?:en)? af\b", r"\bdefiner\w*", r"\bdefinition\w*",
+        r"\bhvad daekker\b", r"\bhvad indgaar\b", r"\bhvad (?:menes|forstaas) (?:der )?med\b",
+        r"\bhvordan (?:\w+ ){0,6}(?:defineret|opgjort|beregnet|udregnet|maalt|defineres|opgoeres|beregnes|udregnes)\b",
+        r"\bforklar\w*\b", r"\bhvad er (?:et|en) \w+\b(?= ?$)", r"\bhvad vil det sige\b",
+    ],
+    "overview": [
+        r"\boverblik\w*", r"\bnoegletalsrapport\w*", r"\bprofil\w*", r"\bhvordan staar det til\b",
+        r"\bhvordan gaar det (?:med|i|for)\b", r"\bfakta om\b", r"\bopsummer\w*", r"\bde vigtigste (?:noegle)?tal\b",
+        r"\balle (?:noegle)?tal(?:lene)? (?:for|om)\b", r"\bsammenfatning\b", r"\bportraet\w*",
+    ],
+    "savings": [
+        r"\bspare\w*", r"\bbesparelse\w*", r"\braaderum\w*", r"\bhvis (?:vi|de|den|kommunen|\w+) (?:laa|laege|var|havde|brugte)\b",
+        r"\bpaa niveau med\b", r"\bpotentiale\w*", r"\bfrigoere\w*", r"\bhente\w* hjem\b", r"\beffektivisering\w*",
+    ],
+    "rank": [
+        r"\btop ?(?:\d{1,2}|" + _NUMW + r")\b", r"\brang\w*", r"\bplacering\w*", r"\bnr\.? hvad\b",
+        r"\bnummer hvad\b", r"\bhvor(?:dan)? (?:i raekken|placerer)\b",
+        r"\b(?:hvilke|hvilken|hvem|hvor) (?:\w+ ){0,6}" + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
+        r"\bkommuner(?:ne)? med (?:de |den )?" + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
+        r"\bde (?:\d{1,2}|" + _NUMW + r") kommuner\b", r"\bhoejest\b|\blavest\b",
+    ],
+    "distribution": [
+        r"\balle (?:landets |98 |danske )?kommuner\w*", r"\bpaa et (?:danmarks)?kort\b", r"\bkort over\b",
+        r"\bdanmarkskort\w*", r"\bfordeling\w*", r"\bfordeler sig\b", r"\bspredning\w*", r"\bvis (?:det |dem )?paa kort\b",
+        r"\bhele landet kommune for kommune\b", r"\bkommune for kommune\b",
+    ],
+    "trend": [
+        r"\budvikl\w*", r"\baendre?t? sig\b", r"\baendring\w*", r"\bover tid\b", r"\btidsserie\w*", r"\bgraf\w*",
+        r"\bkurve\w*", r"\bsteget\b", r"\bfaldet\b", r"\bstigning\w*", r"\bhistori\w*", r"\bgennem aarene\b",
+        r"\baar for aar\b", r"\btrend\w*", r"\bforloeb\w*", r"\bvokset\b",
+    ],
+    "compare": [
+        r"\bsammenlign\w*", r"\bi forhold til\b", r"\bligger (?:\w+ ){0,3}(?:hoejt|lavt|over|under|hoejere|lavere)\b",
+        r"\b(?:hoejere|lavere|stoerre|mindre|dyrere|billigere) end\b", r"\b(?:over|under) (?:lands)?gennemsnit\w*",
+        r"\bsammenholdt med\b", r"\bversus\b", r"\bvs\b", r"\bforskel(?:len|le)?\b", r"\bmodsat\b", r"\bholder (?:\w+ )?mod\b",
+    ],
+}
+
+COMPARISON: dict[str, list[str]] = {
+    "neighbours": [r"\bnabo\w*", r"\bomegnskommune\w*", r"\bkommunerne omkring\b", r"\bomkringliggende\w*",
+                   r"\bnaerliggende\w*", r"\bgraenser op til\b"],
+    "similar": [r"\blignende kommune\w*", r"\bsammenlignelige\w*", r"\bkommuner (?:som|der) ligner\b",
+                r"\bligner (?:os|\w+)\b", r"\bsammenligningskommune\w*", r"\btilsvarende kommune\w*",
+                r"\bkommuner af samme (?:stoerrelse|type)\b", r"\bsamme (?:type|slags) kommune\w*"],
+    "country": [r"\blandsgennemsnit\w*", r"\bhele landet\b", r"\blandsplan\b", r"\bgennemsnittet\b",
+                r"\bgennemsnit\b", r"\bresten af landet\b", r"\blandets?\b", r"\bdanmark\b",
+                r"\bgennemsnitskommune\w*", r"\blandstal\w*", r"\bnational\w*", r"\blandsniveau\w*"],
+    "region": [r"\bregionen\w*", r"\bregionens\b", r"\bandre kommuner i regionen\b", r"\bregionsgennemsnit\w*"],
+}
+
+BENCHMARK_QUARTILE = [r"\bkvartil\w*", r"\bbilligste\b", r"\bmest effektive\b", r"\bbedste 25\b",
+                      r"\bde 25 (?:pct|procent)\b", r"\blaveste fjerdedel\b", r"\bde bedste\b"]
+
+# Out of scope: persons and politics, weather, markets, entertainment, general chat.
+OUT_OF_SCOPE = [
+    r"\bvejr\w*", r"\bregnvejr\b", r"\btemperatur\w*", r"\bsne\b", r"\bborgmest\w*", r"\bminist\w*",
+    r"\bpolitiker\w*", r"\bparti\w*\b", r"\bfolketingsvalg\w*", r"\bhvem (?:er|var|vandt|blev)\b", r"\baktie\w*",
+    r"\bbitcoin\b", r"\bbors\w*", r"\bboers\w*", r"\bvaluta\w*", r"\bdigt\w*", r"\bvittighed\w*", r"\bjoke\w*",
+    r"\bsang\w*", r"\bopskrift\w*", r"\bfodbold\w*", r"\bfilm\w*", r"\bhvem er du\b", r"\bhvordan har du det\b",
+    r"\bfortael (?:en|mig en)\b", r"\bskriv (?:en|et)\b", r"\brestaurant\w*", r"\bhotel\w*", r"\bflyafgang\w*",
+    r"\bbilletter?\b", r"\bkaerlighed\b", r"\bmeningen med livet\b", r"\bhuspris\w*",
+    r"\brente\w*", r"\bhoroskop\w*", r"\bkongehus\w*", r"\bdronning\w*",
+]
+STRONG_OUT_OF_SCOPE = re.compile(r"\bvejr\w*|\bdigt\w*|\bvittighed\w*|\bjoke\w*|\bopskrift\w*|\baktie\w*"
+                                 r"|\bbitcoin\b|\bhoroskop\w*|\bsang(?:tekst)?\b")
+GREETING = r"^(?:hej|hejsa|goddag|godmorgen|halloej|hallo|tak|mange tak|ok|okay|ja|nej)(?: med dig)?$"
+FOLLOW_UP = r"^(?:og|hvad med|hvad saa med|saa|samme|men|hvordan med|hvad hvis|end|og hvad med)\b"
+
+
+def _compile(rules: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{r})" for r in rules))
+
+
+_CUE_RX = {k: _compile(v) for k, v in CUES.items()}
+_CMP_RX = {k: _compile(v) for k, v in COMPARISON.items()}
+_QUARTILE_RX = _compile(BENCHMARK_QUARTILE)
+_OOS_RX = _compile(OUT_OF_SCOPE)
+_GREET_RX = re.compile(GREETING)
+_FOLLOW_RX = re.compile(FOLLOW_UP)
+_DESC_RX = re.compile(rf"\b{SUPERLATIVE_DESC}\b")
+_ASC_RX = re.compile(rf"\b{SUPERLATIVE_ASC}\b")
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    words: str
+
+
+def shape(toks: list[Tok]) -> str:
+    return " ".join(t.fold for t in toks)
+
+
+def find(text: str, table: str) -> list[Cue]:
+    """Every cue kind of the table ('op' or 'cmp') that occurs, with the matched words."""
+    rx = _CUE_RX if table == "op" else _CMP_RX
+    out = []
+    for kind, r in rx.items():
+        m = r.search(text)
+        if m:
+            out.append(Cue(kind, m.group(0)))
+    return out
+
+
+def rank_order(text: str) -> str | None:
+    asc, desc = _ASC_RX.search(text), _DESC_RX.search(text)
+    if asc and (not desc or asc.start() < desc.start()):
+        return "asc"
+    return "desc" if desc else None
+
+
+def quartile(text: str) -> str | None:
+    m = _QUARTILE_RX.search(text)
+    return m.group(0) if m else None
+
+
+def out_of_scope(text: str, strong: bool = False) -> str | None:
+    m = (STRONG_OUT_OF_SCOPE if strong else _OOS_RX).search(text)
+    return m.group(0) if m else None
+
+
+def is_greeting(text: str) -> bool:
+    return bool(_GREET_RX.match(text))
+
+
+def is_follow_up(text: str) -> bool:
+    return bool(_FOLLOW_RX.match(text))
+
+
+def small_number(toks: list[Tok], skip: set[int]) -> tuple[int, str] | None:
+    """The first count in the question (digits 1-98 or a number word) that is no year, age or 'pr. 100'."""
+    for i, t in enumerate(toks):
+        if i in skip:
+            continue
+        prev = toks[i - 1].fold if i > 0 else ""
+        if prev in {"pr", "per", "nr", "hovedkonto", "hkt"}:
+            continue
+        if t.kind == "num" and t.value is not None and 1 <= t.value <= 98 and "," not in t.text:
+            return t.value, t.text
+        if t.kind == "word" and t.fold in NUMBER_WORDS and t.fold not in {"en", "et"}:
+            return NUMBER_WORDS[t.fold], t.text
+    return None

@@ -1,0 +1,280 @@
+"""Which key figure a question asks for: every catalog term (label, short name, synonyms, declared
+ambiguous terms) becomes a list of slots; a question covers slots with its own word keys.
+
+Scoring is a bag of keys, not a contiguous phrase, so word order, inflection and compounds don't matter.
+Slots after "pr."/"per" (the denominator) are soft: leaving them out costs little, naming another one
+costs more. The best full cover wins; near-ties are narrowed by the question's own words, a declared
+default or a headline figure (with a note), and otherwise become a clarifying question.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from semantic_layer.model import AmbiguousTerm, Catalog, Metric
+
+from intents.lexicon import Lexicon
+from intents.text import Tok, tokenize
+
+MISS_STRONG = 0.6
+MISS_SOFT = 0.25
+SOFT_WEIGHT = 0.5  # a matched denominator says little: "pr. indbygger" is in sixty figures
+FULL_BONUS = 0.6  # every distinguishing word of a term is in the question: qualitatively better
+GENERIC = 0.3  # a one-word term left over from a phrase of stopwords ("hvor stor er kommunen")
+CONFLICT = 0.5
+NUM_WEIGHT = 0.3
+TIE = 0.2
+UNIT_WORDS = {"procent": "pct", "pct": "pct", "procentsats": "pct", "promille": "promille", "antal": "count",
+              "kr": "kr", "kroner": "kr"}
+
+
+@dataclass(frozen=True)
+class Slot:
+    alts: frozenset[str]
+    soft: bool
+    weight: float
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    slots: tuple[Slot, ...]
+    metric: str | None  # None for an ambiguous term
+    ambiguous: AmbiguousTerm | None = None
+    generic: bool = False
+
+
+@dataclass
+class Hit:
+    term: Term
+    score: float
+    matched: float
+    full: bool
+    tokens: frozenset[int]
+
+
+@dataclass
+class FigureChoice:
+    """status: chosen | clarify | none."""
+
+    status: str
+    metric: str | None = None
+    words: str = ""
+    span: tuple[int, int] | None = None  # character span of the words that named the figure
+    candidates: tuple[str, ...] = ()
+    question: str | None = None
+    notes: list[str] = field(default_factory=list)
+    tokens: frozenset[int] = frozenset()
+
+
+class FigureIndex:
+    def __init__(self, catalog: Catalog, lexicon: Lexicon) -> None:
+        self.catalog = catalog
+        self.lex = lexicon
+        texts = [t for m in catalog.metrics for t in (m.label, m.short_name, *m.synonyms)]
+        texts += [a.term for a in catalog.ambiguous]
+        for text in texts:
+            lexicon.learn(t.low for t in tokenize(text) if t.kind == "word")
+        self.terms: list[Term] = []
+        for m in catalog.metrics:
+            for text in dict.fromkeys((m.label, m.short_name, *m.synonyms)):
+                self._add(self._term(text, m.id))
+        for a in catalog.ambiguous:
+            self._add(self._term(a.term, None, a))
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for i, term in enumerate(self.terms):
+            for key in {k for s in term.slots for k in s.alts}:
+                self.index[key].append(i)
+        self.discontinued = {m.id for m in catalog.metrics if m.discontinued_after is not None
+                             or "(til " in m.label or "(kun " in m.label}
+
+    def _add(self, term: Term) -> None:
+        if any(not s.soft for s in term.slots):
+            self.terms.append(term)
+
+    def _term(self, text: str, metric: str | None, amb: AmbiguousTerm | None = None) -> Term:
+        slots = self._slots(text)
+        words = [t for t in tokenize(text) if t.kind == "word"]
+        generic = sum(1 for s in slots if not s.soft) == 1 and len(words) >= 3
+        return Term(text, slots, metric, amb, generic)
+
+    def _slots(self, text: str) -> tuple[Slot, ...]:
+        slots: list[Slot] = []
+        soft = False
+        for tok in tokenize(text):
+            if tok.kind == "word" and tok.fold in {"pr", "per"}:
+                soft = True
+                continue
+            if tok.kind == "num":
+                if tok.value is not None and 1990 <= tok.value <= 2100:
+                    continue
+                slots.append(Slot(frozenset({f"n:{tok.value}"}), True, NUM_WEIGHT))
+                continue
+            for part in self.lex.token_parts(tok):
+                slots.append(Slot(part, soft, SOFT_WEIGHT if soft else 1.0))
+        return tuple(slots)
+
+    # -- matching -----------------------------------------------------------------------------------
+    def question_keys(self, toks: list[Tok], skip: set[int]) -> dict[str, set[tuple[int, int]]]:
+        """key -> the (token, compound part) positions that carry it."""
+        keys: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for i, tok in enumerate(toks):
+            if i in skip or (tok.kind == "num" and tok.value is not None and 1990 <= tok.value <= 2100):
+                continue
+            for j, part in enumerate(self.lex.token_parts(tok, question=True)):
+                for k in part:
+                    keys[k].add((i, j))
+        return keys
+
+    def denominators(self, toks: list[Tok]) -> tuple[set[str], set[int]]:
+        """Keys and positions of the question's own denominator: the first word or age after 'pr.'/'per'."""
+        out: set[str] = set()
+        pos: set[int] = set()
+        for i, tok in enumerate(toks):
+            if tok.kind == "word" and tok.fold in {"pr", "per"}:
+                for j in range(i + 1, min(i + 3, len(toks))):
+                    nxt = toks[j]
+                    pos.add(j)
+                    if nxt.kind == "num":
+                        continue
+                    for part in self.lex.token_parts(nxt, question=True):
+                        out |= part
+                    break
+        return out, pos
+
+    def score(self, term: Term, keys: dict[str, set[tuple[int, int]]], dens: set[str], den_pos: set[int]) -> Hit:
+        """Cover the term's slots with question keys; each question token fills one slot at most, and
+        words of the question's denominator only fill denominator slots."""
+        matched = missing = 0.0
+        full = True
+        used: set[tuple[int, int]] = set()
+        term_soft: set[str] = set()
+        for s in term.slots:
+            if s.soft and s.weight == SOFT_WEIGHT:
+                term_soft |= s.alts
+            hit = None
+            for k in s.alts:
+                free = keys.get(k, set()) - used
+                if not s.soft:
+                    free = {p for p in free if p[0] not in den_pos}
+                if free:
+                    hit = min(free)
+                    break
+            if hit is not None:
+                matched += s.weight
+                used.add(hit)
+            elif s.soft:
+                missing += MISS_SOFT if s.weight == SOFT_WEIGHT else 0.0
+            else:
+                missing += MISS_STRONG
+                full = False
+        score = matched - missing + (FULL_BONUS if full else 0.0) - (GENERIC if term.generic else 0.0)
+        if dens and term_soft and not (dens & term_soft) and not any(dens & s.alts for s in term.slots):
+            score -= CONFLICT
+            full = False
+        return Hit(term, score, matched, full, frozenset(p[0] for p in used))
+
+    def hits(self, toks: list[Tok], skip: set[int]) -> tuple[dict[str, Hit], list[Hit]]:
+        """Best hit per metric, and the fully covered ambiguous terms."""
+        keys = self.question_keys(toks, skip)
+        dens, den_pos = self.denominators(toks)
+        seen = {i for k in keys for i in self.index.get(k, ())}
+        best: dict[str, Hit] = {}
+        amb: list[Hit] = []
+        for i in seen:
+            term = self.terms[i]
+            h = self.score(term, keys, dens, den_pos)
+            if h.matched < 1.0:
+                continue
+            if term.metric is None:
+                if h.full:
+                    amb.append(h)
+                continue
+            cur = best.get(term.metric)
+            if cur is None or (h.score, h.full) > (cur.score, cur.full):
+                if cur is not None and cur.full:
+                    h.full = True  # another of its terms is fully covered: no assumption to report
+                best[term.metric] = h
+            elif h.full:
+                cur.full = True
+        return best, amb
+
+    def choose(self, toks: list[Tok], skip: set[int], question: str) -> FigureChoice:
+        best, amb = self.hits(toks, skip)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, not kv[1].full, kv[0] in self.discontinued))
+        top_score = ranked[0][1].score if ranked else float("-inf")
+        amb_hit = max(amb, key=lambda h: (h.matched, -len(h.term.ambiguous.metrics)), default=None)
+        unit = {UNIT_WORDS[t.fold] for t in toks if t.kind == "word" and t.fold in UNIT_WORDS}
+        if amb_hit is not None and amb_hit.score >= top_score - 1e-9:
+            a = amb_hit.term.ambiguous
+            assert a is not None
+            cands = [m for m in a.metrics if self.catalog.get(m) is not None]
+            scores = {m: (best[m].score if m in best else float("-inf")) + self._unit_bonus(m, unit) for m in cands}
+            hi = max(scores.values())
+            close = [m for m in cands if scores[m] >= hi - TIE] if hi > amb_hit.score + 1e-9 else cands
+            return self._resolve(close, amb_hit, toks, skip, question, a.default, a.question)
+        if not ranked or ranked[0][1].score <= 0.35 or ranked[0][1].matched < 1.0:
+            return FigureChoice("none")
+        top = ranked[0][1]
+        close = [m for m, h in ranked if h.score >= top.score - TIE]
+        if len(close) > 1:
+            bonus = {m: self._unit_bonus(m, unit) for m in close}
+            if max(bonus.values()) > 0:
+                close = [m for m in close if bonus[m] > 0]
+        return self._resolve(close, top, toks, skip, question, None, None, siblings=best)
+
+    def _unit_bonus(self, metric_id: str, unit: set[str]) -> float:
+        m = self.catalog.get(metric_id)
+        return 0.4 if m is not None and m.unit.value in unit else 0.0
+
+    def _resolve(self, close: list[str], hit: Hit, toks: list[Tok], skip: set[int], question: str,
+                 default: str | None,
+                 ask: str | None, siblings: dict[str, Hit] | None = None) -> FigureChoice:
+        words, span = _words(hit, toks, question, skip)
+        chosen_tokens = hit.tokens
+        current = [m for m in close if m not in self.discontinued] or close
+        if len(current) == 1:
+            chosen = current[0]
+            choice = FigureChoice("chosen", chosen, words, span, tokens=chosen_tokens)
+            if siblings is not None:
+                choice.notes += self._sibling_note(chosen, siblings)
+            if not hit.full and hit.term.metric is not None:
+                m = self.catalog.get(chosen)
+                choice.notes.append(f"Jeg går ud fra, at du mener {m.short_name if m else chosen}.")
+            return choice
+        for pick in (default, *[m for m in current if self._metric(m).headline]):
+            if pick and pick in current:
+                choice = FigureChoice("chosen", pick, words, span, tokens=chosen_tokens)
+                choice.notes.append(self._default_note(pick))
+                return choice
+        q = ask or "Hvilket nøgletal mener du?"
+        return FigureChoice("clarify", None, words, span, tuple(current[:6]), q)
+
+    def _metric(self, metric_id: str) -> Metric:
+        m = self.catalog.get(metric_id)
+        assert m is not None
+        return m
+
+    def _default_note(self, metric_id: str) -> str:
+        m = self._metric(metric_id)
+        return f"Jeg har brugt {m.short_name}, som ministeriet fremhæver. Spørg, hvis du mente et andet tal."
+
+    def _sibling_note(self, chosen: str, best: dict[str, Hit]) -> list[str]:
+        """When a declared default won only narrowly against its siblings, say so."""
+        for a in self.catalog.ambiguous:
+            if a.default == chosen and any(m in best and m != chosen and best[m].score >= best[chosen].score - 1.0
+                                           for m in a.metrics):
+                return [self._default_note(chosen)]
+        return []
+
+
+def _words(hit: Hit, toks: list[Tok], question: str, skip: set[int] | None = None) -> tuple[str, tuple[int, int] | None]:
+    """The question's own words for the figure, and their character span when it is contiguous."""
+    if not hit.tokens:
+        return hit.term.text, None
+    lo, hi = min(hit.tokens), max(hit.tokens)
+    if hi - lo > 8 or any(i in (skip or ()) for i in range(lo, hi + 1)):
+        return " ".join(toks[i].text for i in sorted(hit.tokens)), None
+    s, e = toks[lo].start, toks[hi].end
+    return question[s:e], (s, e)

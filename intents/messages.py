@@ -1,0 +1,98 @@
+"""User-facing Danish texts: refusals, clarifying questions and complete example questions.
+
+Clarification options must be questions the user can send as-is, so they are either the user's own
+question with one part substituted, or rendered from a (partial) spec with the gaps filled.
+"""
+
+from __future__ import annotations
+
+from semantic_layer.model import Catalog
+from semantic_layer.spec import ComparisonKind, Operation, QuerySpec, Years
+
+MAX_CHARS_TEXT = "Spørgsmålet er for langt. Skriv højst 500 tegn, fx ét nøgletal og én kommune ad gangen."
+EMPTY = "Skriv et spørgsmål om et kommunalt nøgletal, fx udskrivningsprocenten i en kommune."
+GENERIC = ("Det kan jeg desværre ikke svare på. Jeg kender kun de kommunale nøgletal for de 98 danske kommuner "
+           "(fx skat, udgifter, befolkning og dagtilbud).")
+OUT_OF_SCOPE = ("Det ligger uden for, hvad jeg kan svare på. Jeg svarer kun på spørgsmål om de kommunale nøgletal "
+                "for de 98 danske kommuner – ikke om {what}.")
+FOREIGN = ("{name} er ikke en dansk kommune. Jeg har kun nøgletal for de 98 danske kommuner "
+           "(og regionerne og hele landet).")
+UNKNOWN_PLACE = ("Jeg kender ikke en dansk kommune, der hedder »{name}«. Tjek stavningen – "
+                 "jeg har tal for de 98 danske kommuner.")
+GREETING = "Hej! Spørg mig om et kommunalt nøgletal, fx skatteprocent, serviceudgifter eller indbyggertal."
+WHICH_FIGURE = "Hvilket nøgletal vil du se for {place}?"
+WHICH_FIGURE_NO_PLACE = "Hvilket nøgletal mener du?"
+WHICH_MUNICIPALITY = "Hvilken kommune vil du se {what} for?"
+WHICH_MUNICIPALITY_NEIGHBOURS = "Hvilken kommune vil du sammenligne med nabokommunerne?"
+WHICH_MUNICIPALITY_TYPO = "Hvilken kommune mener du med »{word}«?"
+CORRECTED = "Jeg går ud fra, at du mener {name}."
+
+# Figures offered when a question names a municipality but no figure (ids; skipped if not in the catalog).
+COMMON_FIGURES = ("udskrivningsprocent", "serviceudgifter_pr_indb", "indbyggertal", "udg_folkeskolen_pr_elev",
+                  "dagtilbud_brutto_pr_0_13")
+EXAMPLE_PLACES = (751, 101, 461)  # Aarhus, København, Odense
+
+OOS_WHAT = {"vejr": "vejret", "regnvejr": "vejret", "temperatur": "vejret", "sne": "vejret", "borgmest": "personer og politik",
+            "minist": "personer og politik", "politiker": "personer og politik", "parti": "personer og politik",
+            "hvem": "personer", "aktie": "aktier og finansmarkeder", "bitcoin": "aktier og finansmarkeder",
+            "bors": "aktier og finansmarkeder", "boers": "aktier og finansmarkeder", "valuta": "aktier og finansmarkeder",
+            "digt": "digte, sange og vittigheder", "vittighed": "digte, sange og vittigheder",
+            "joke": "digte, sange og vittigheder", "sang": "digte, sange og vittigheder"}
+
+
+def oos_what(word: str) -> str:
+    for stem, what in OOS_WHAT.items():
+        if word.startswith(stem):
+            return what
+    return "den slags emner"
+
+
+def years_phrase(years: Years) -> str:
+    if years.kind == "single" and years.start:
+        return f" i {years.start}"
+    if years.kind == "range" and years.start:
+        return f" fra {years.start} til {years.end}" if years.end else f" siden {years.start}"
+    if years.kind == "last_n" and years.last_n:
+        return f" de seneste {years.last_n} år"
+    return ""
+
+
+def render(spec: QuerySpec, catalog: Catalog, names: dict[int, str]) -> str:
+    """A complete Danish question for a spec; used for clarification options and refusal examples."""
+    m = catalog.get(spec.metric.id) if spec.metric else None
+    fig = m.short_name if m else "udskrivningsprocenten"
+    place = names.get(spec.subject, "") if spec.subject is not None else ""
+    yrs = years_phrase(spec.years)
+    op = spec.operation
+    if op == Operation.OVERVIEW:
+        return f"Giv mig et overblik over {place}"
+    if op == Operation.DEFINITION:
+        return f"Hvad betyder {fig}?"
+    if op == Operation.RANK:
+        order = "laveste" if spec.rank_order == "asc" else "højeste"
+        return f"Hvilke {spec.rank_n} kommuner har den {order} {fig}{yrs}?"
+    if op == Operation.DISTRIBUTION:
+        return f"Vis {fig} for alle kommuner{yrs}"
+    if op == Operation.SAVINGS:
+        return f"Hvor meget kunne {place} spare på {fig}, hvis de lå på landsgennemsnittet?"
+    if op == Operation.TREND:
+        return f"Hvordan har {fig} i {place} udviklet sig{yrs or ' de seneste 10 år'}?"
+    if op == Operation.COMPARE or len(spec.municipalities) > 1:
+        kind = spec.comparison.kind
+        if kind == ComparisonKind.NEIGHBOURS:
+            return f"Sammenlign {fig} i {place} med nabokommunerne{yrs}"
+        if kind == ComparisonKind.SIMILAR:
+            return f"Sammenlign {fig} i {place} med lignende kommuner{yrs}"
+        if kind == ComparisonKind.REGION:
+            return f"Sammenlign {fig} i {place} med regionen{yrs}"
+        if len(spec.municipalities) > 1:
+            listed = [names.get(c, str(c)) for c in spec.municipalities]
+            return f"Sammenlign {fig} i {', '.join(listed[:-1])} og {listed[-1]}{yrs}"
+        return f"Sammenlign {fig} i {place} med landsgennemsnittet{yrs}"
+    return f"Hvad er {fig} i {place}{yrs}?"
+
+
+def substitute(question: str, span: tuple[int, int], replacement: str) -> str:
+    """The user's question with one part replaced (a figure's short name or a municipality's name)."""
+    s, e = span
+    return (question[:s] + replacement + question[e:]).strip()

@@ -1,0 +1,252 @@
+"""From the cues of one turn (and the previous turn's spec) to the slots of a QuerySpec.
+
+A follow-up ("Og i Hørsholm?", "Hvad med 2019?", "Sammenlign med nabokommunerne") only says what
+changes; every slot it is silent about is taken from the context and marked as such in the steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from semantic_layer.model import Catalog
+from semantic_layer.spec import (
+    NATIONAL_CODE,
+    Benchmark,
+    Comparison,
+    ComparisonKind,
+    MetricRef,
+    Operation,
+    QuerySpec,
+    Years,
+)
+
+from intents import cues, messages as msg
+from intents.cues import Cue
+from intents.figures import FigureChoice
+from intents.places import Place, PlaceScan
+from intents.result import Draft
+from intents.text import Tok
+from intents.timeexpr import TREND_DEFAULT, TimeHit
+
+OP_MEANING = {
+    Operation.VALUE: "værdien", Operation.COMPARE: "sammenligning", Operation.TREND: "udvikling over tid",
+    Operation.RANK: "rangliste over kommunerne", Operation.DISTRIBUTION: "alle kommuner (kort)",
+    Operation.SAVINGS: "besparelsespotentiale", Operation.DEFINITION: "definitionen af nøgletallet",
+    Operation.OVERVIEW: "overblik over kommunens nøgletal",
+}
+CMP_MEANING = {ComparisonKind.NEIGHBOURS: "nabokommunerne", ComparisonKind.COUNTRY: "landsgennemsnittet",
+               ComparisonKind.REGION: "kommunerne i regionen", ComparisonKind.SIMILAR: "lignende kommuner",
+               ComparisonKind.EXPLICIT: "de nævnte kommuner"}
+NEEDS_PLACE = {Operation.VALUE, Operation.COMPARE, Operation.TREND, Operation.SAVINGS, Operation.OVERVIEW}
+_OP_ORDER = (("definition", Operation.DEFINITION), ("savings", Operation.SAVINGS), ("rank", Operation.RANK),
+             ("distribution", Operation.DISTRIBUTION), ("trend", Operation.TREND), ("compare", Operation.COMPARE))
+
+
+@dataclass
+class Slots:
+    toks: list[Tok]
+    text: str
+    scan: PlaceScan
+    time: TimeHit | None
+    fig: FigureChoice
+    ops: dict[str, Cue]
+    cmps: dict[str, Cue]
+    context: QuerySpec | None
+    place_by_code: dict[int, Place]
+    region_names: dict[int, str]
+    missing: str | None = None  # metric | municipality, when no spec could be built
+    partial: QuerySpec | None = None  # what was understood, for rendering clarification options
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def municipality_question(self, catalog: Catalog) -> str:
+        p = self.partial
+        if p is not None and p.comparison.kind == ComparisonKind.NEIGHBOURS:
+            return msg.WHICH_MUNICIPALITY_NEIGHBOURS
+        m = catalog.get(p.metric.id) if p is not None and p.metric else None
+        return msg.WHICH_MUNICIPALITY.format(what=m.short_name if m else "tallet")
+
+
+def _operation(s: Slots, has_metric: bool) -> tuple[Operation | None, str]:
+    for key, op in _OP_ORDER:
+        if key in s.ops:
+            return op, s.ops[key].words
+    if "overview" in s.ops and not has_metric:
+        return Operation.OVERVIEW, s.ops["overview"].words
+    if s.time is not None and s.time.years.kind in {"range", "last_n"}:
+        return Operation.TREND, s.time.words
+    return None, ""
+
+
+def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
+    """Fill every slot (own words first, then the context); None plus s.missing when a slot is lacking."""
+    ctx = s.context
+    munis = [h.code for h in s.scan.municipalities]
+    regions = [h.code for h in s.scan.regions]
+    metrics = [s.fig.metric] if s.fig.status == "chosen" and s.fig.metric else []
+    if metrics:
+        m = catalog.get(metrics[0])
+        d.step(s.fig.words, m.label if m else metrics[0], "metric")
+        d.notes += s.fig.notes
+    op, op_words = _operation(s, bool(metrics) or s.fig.status == "clarify")
+    follow = ctx is not None and (cues.is_follow_up(s.text) or not metrics or not (munis or regions))
+    if follow and ctx is not None:
+        if not metrics and s.fig.status == "none" and ctx.metrics:
+            metrics = [r.id for r in ctx.metrics]
+            m = catalog.get(metrics[0])
+            d.step("(forrige spørgsmål)", m.label if m else metrics[0], "conversation")
+        if not munis and not regions and ctx.municipalities and (op is None or op in NEEDS_PLACE):
+            munis = list(ctx.municipalities[:1]) if "neighbours" in s.cmps else list(ctx.municipalities)
+            d.step("(forrige spørgsmål)", ", ".join(_name(s, c) for c in munis), "conversation")
+        if op is None:
+            op = _inherited_op(s, ctx, munis)
+    if op is None:
+        starts_what = s.text.startswith(("hvad er ", "hvad betyder ", "hvad er en ", "hvad er et "))
+        if metrics and starts_what and not (munis or regions or s.time or s.cmps) and ctx is None:
+            op = Operation.DEFINITION
+        else:
+            op = Operation.VALUE
+    comparison = _comparison(s, op, munis, regions, ctx if follow else None, d)
+    if op == Operation.VALUE and comparison.kind != ComparisonKind.NONE:
+        op = Operation.COMPARE
+    if op == Operation.COMPARE and comparison.kind == ComparisonKind.NONE and len(munis) == 1:
+        comparison = Comparison(kind=ComparisonKind.COUNTRY)
+        d.step("(ingen sammenligning nævnt)", CMP_MEANING[ComparisonKind.COUNTRY], "default")
+    if not munis and op in NEEDS_PLACE and op != Operation.OVERVIEW:
+        if regions and comparison.kind in {ComparisonKind.NONE, ComparisonKind.REGION}:
+            munis, comparison = [regions[0]], Comparison()
+        elif "country" in s.cmps and comparison.kind in {ComparisonKind.NONE, ComparisonKind.COUNTRY}:
+            munis, comparison = [NATIONAL_CODE], Comparison()
+            d.step(s.cmps["country"].words, "hele landet (landsgennemsnittet)", "municipality")
+            if op == Operation.COMPARE:
+                op = Operation.VALUE
+    years = _years(s, op, ctx if follow else None, d)
+    if op != Operation.VALUE or op_words:
+        d.step(op_words or "(forrige spørgsmål)", OP_MEANING[op], "operation" if op_words else "conversation")
+    spec_args: dict[str, object] = dict(operation=op, metrics=tuple(MetricRef(id=m) for m in metrics),
+                                        municipalities=tuple(dict.fromkeys(munis)), comparison=comparison,
+                                        years=years)
+    if op == Operation.RANK:
+        spec_args.update(_rank(s, regions, munis, ctx if follow else None, d))
+    if op == Operation.SAVINGS:
+        spec_args["benchmark"] = _benchmark(s, ctx if follow else None, d)
+        spec_args["comparison"] = Comparison()
+    partial = QuerySpec(**spec_args)  # type: ignore[arg-type]
+    s.partial = partial
+    if not metrics and not munis and op in NEEDS_PLACE and s.fig.status != "clarify" and s.cmps:
+        s.missing = "municipality"
+        return None
+    if not metrics and op != Operation.OVERVIEW:
+        s.missing = "metric"
+        return None
+    if not munis and op in NEEDS_PLACE:
+        s.missing = "municipality"
+        return None
+    return partial
+
+
+def _name(s: Slots, code: int) -> str:
+    p = s.place_by_code.get(code)
+    return p.display if p else s.region_names.get(code, "hele landet" if code == 0 else str(code))
+
+
+def _inherited_op(s: Slots, ctx: QuerySpec, munis: list[int]) -> Operation:
+    op = ctx.operation
+    if op in {Operation.DEFINITION, Operation.OVERVIEW}:
+        return Operation.VALUE
+    if op == Operation.TREND and s.time is not None and s.time.years.kind in {"single", "latest"}:
+        return Operation.VALUE
+    if op == Operation.COMPARE and ctx.comparison.kind == ComparisonKind.EXPLICIT and len(munis) < 2:
+        return Operation.VALUE
+    return op
+
+
+def _comparison(s: Slots, op: Operation, munis: list[int], regions: list[int], ctx: QuerySpec | None,
+                d: Draft) -> Comparison:
+    if op in {Operation.RANK, Operation.DISTRIBUTION, Operation.DEFINITION, Operation.OVERVIEW}:
+        return Comparison()
+    kind, words, region = ComparisonKind.NONE, "", None
+    if "neighbours" in s.cmps:
+        kind, words = ComparisonKind.NEIGHBOURS, s.cmps["neighbours"].words
+    elif "similar" in s.cmps:
+        kind, words = ComparisonKind.SIMILAR, s.cmps["similar"].words
+    elif ("region" in s.cmps or regions) and (munis or (ctx and ctx.municipalities)):
+        kind = ComparisonKind.REGION
+        words = s.cmps["region"].words if "region" in s.cmps else s.scan.regions[0].words
+        region = regions[0] if regions else None
+    elif "country" in s.cmps and munis:
+        kind, words = ComparisonKind.COUNTRY, s.cmps["country"].words
+    elif len(munis) > 1:
+        kind, words = ComparisonKind.EXPLICIT, ", ".join(h.words for h in s.scan.municipalities)
+    elif ctx is not None and len(munis) <= 1 and ctx.comparison.kind not in {ComparisonKind.NONE,
+                                                                              ComparisonKind.EXPLICIT}:
+        d.step("(forrige spørgsmål)", CMP_MEANING[ctx.comparison.kind], "conversation")
+        return ctx.comparison
+    if kind == ComparisonKind.NONE:
+        return Comparison()
+    meaning = CMP_MEANING[kind] if region is None else s.region_names.get(region, str(region))
+    d.step(words, meaning, "comparison")
+    return Comparison(kind=kind, region_code=region)
+
+
+def _years(s: Slots, op: Operation, ctx: QuerySpec | None, d: Draft) -> Years:
+    if s.time is not None:
+        if s.time.note:
+            d.notes.append(s.time.note)
+        if op == Operation.TREND and s.time.years.kind == "latest":
+            d.step(s.time.words, "de seneste 10 år med data", "years")
+            return TREND_DEFAULT
+        d.step(s.time.words, s.time.meaning, "years")
+        return s.time.years
+    if ctx is not None:
+        if op == Operation.TREND and ctx.years.kind in {"single", "latest"}:
+            d.step("(intet år)", "de seneste 10 år med data", "default")
+            return TREND_DEFAULT
+        d.step("(forrige spørgsmål)", _years_meaning(ctx.years), "conversation")
+        return ctx.years
+    if op == Operation.TREND:
+        d.step("(intet år)", "de seneste 10 år med data", "default")
+        return TREND_DEFAULT
+    d.step("(intet år)", "seneste år med data", "default")
+    return Years()
+
+
+def _years_meaning(y: Years) -> str:
+    return msg.years_phrase(y).strip() or "seneste år med data"
+
+
+def _rank(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec | None, d: Draft) -> dict[str, object]:
+    skip = set(s.scan.used) | (set(s.time.token_ids) if s.time else set())
+    num = cues.small_number(s.toks, skip)
+    order = cues.rank_order(s.text)
+    region = regions[0] if regions else None
+    if region is None and "region" in s.cmps and munis and munis[0] in s.place_by_code:
+        region = s.place_by_code[munis[0]].region_code
+    same = ctx is not None and ctx.operation == Operation.RANK
+    n = num[0] if num else (ctx.rank_n if same and ctx else 10)
+    order = order or (ctx.rank_order if same and ctx else "desc")
+    if region is None and same and ctx is not None:
+        region = ctx.rank_region
+    d.step(num[1] if num else "(intet antal)", f"top {n}, {'laveste' if order == 'asc' else 'højeste'} først",
+           "operation" if num else "default")
+    if region is not None:
+        d.step(s.scan.regions[0].words if s.scan.regions else "regionen", s.region_names.get(region, str(region)),
+               "comparison")
+    return {"rank_n": max(1, min(98, n)), "rank_order": order, "rank_region": region}
+
+
+def _benchmark(s: Slots, ctx: QuerySpec | None, d: Draft) -> Benchmark:
+    q = cues.quartile(s.text)
+    if q:
+        d.step(q, "de billigste 25 % af kommunerne (laveste kvartil)", "comparison")
+        return Benchmark.LOWEST_QUARTILE
+    if "neighbours" in s.cmps:
+        d.step(s.cmps["neighbours"].words, "nabokommunernes niveau", "comparison")
+        return Benchmark.NEIGHBOURS
+    if "region" in s.cmps or s.scan.regions:
+        d.step("regionen", "regionens niveau", "comparison")
+        return Benchmark.REGION
+    if ctx is not None and ctx.operation == Operation.SAVINGS and "country" not in s.cmps:
+        return ctx.benchmark
+    d.step(s.cmps["country"].words if "country" in s.cmps else "(ingen målestok nævnt)", "landsgennemsnittet",
+           "comparison" if "country" in s.cmps else "default")
+    return Benchmark.COUNTRY

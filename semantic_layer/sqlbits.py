@@ -1,0 +1,39 @@
+"""Small expression helpers shared by the compiler's passes (values always become sqlglot literals)."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+RESULT_COLUMNS = ("metric_id", "municipality_code", "municipality", "year", "value", "status", "role",
+                  "n_values", "n_members", "rank", "weight")
+
+
+def lit(value: object) -> exp.Expression:
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float):
+        return exp.Literal.number(value)
+    return exp.Literal.string(str(value))
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table)
+
+
+def codes(values: tuple[int, ...] | list[int]) -> list[exp.Expression]:
+    return [lit(c) for c in values]
+
+
+def not_null(expression: exp.Expression) -> exp.Expression:
+    return expression.is_(exp.Null()).not_()
+
+
+def table(name: str, alias: str) -> exp.Expression:
+    return exp.to_table(name).as_(alias)
+
+
+def row(**columns: exp.Expression) -> list[exp.Expression]:
+    """A projection in RESULT_COLUMNS order; missing columns are NULL."""
+    return [columns.get(name, exp.Null()).as_(name) for name in RESULT_COLUMNS]

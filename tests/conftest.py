@@ -1,0 +1,79 @@
+"""Shared fixtures: the real warehouse is built ONCE per session into a tmp dir and reused everywhere.
+
+NOEGLETAL_WAREHOUSE_PATH and NOEGLETAL_CONVERSATION_DIR point into that tmp dir from the start of the
+session, so every package that reads `get_settings()` (assistant, web) uses the same built file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="noegletal-tests-"))
+WAREHOUSE_FILE = _SESSION_DIR / "nt.duckdb"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--snapshot-update", action="store_true", default=False,
+                     help="rewrite tests/semantic_layer/snapshots/*.sql instead of comparing")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ["NOEGLETAL_WAREHOUSE_PATH"] = str(WAREHOUSE_FILE)
+    os.environ["NOEGLETAL_CONVERSATION_DIR"] = str(_SESSION_DIR / "conversations")
+    from warehouse.settings import get_settings
+
+    get_settings.cache_clear()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    from warehouse.settings import get_settings
+
+    return Path(get_settings().data_dir)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warehouse_path(data_dir: Path) -> Path:
+    """The real warehouse, built once (about 5 s) at the path the settings point to."""
+    from warehouse.build import build
+
+    if not WAREHOUSE_FILE.exists():
+        build(data_dir, WAREHOUSE_FILE)
+    return WAREHOUSE_FILE
+
+
+@pytest.fixture(scope="session")
+def warehouse(warehouse_path: Path):
+    from warehouse.client import Warehouse
+
+    wh = Warehouse(warehouse_path, timeout_s=30.0)
+    yield wh
+    wh.close()
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from semantic_layer.loader import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def compiler(catalog):
+    from semantic_layer.compiler import Compiler
+
+    return Compiler(catalog)
+
+
+@pytest.fixture(scope="session")
+def snapshot_update(pytestconfig: pytest.Config) -> bool:
+    return bool(pytestconfig.getoption("--snapshot-update"))

@@ -1,0 +1,168 @@
+-- spec: {"operation":"compare","metrics":[{"id":"serviceudgifter_pr_indb"}],"municipalities":[210],"comparison":{"kind":"similar","region_code":null,"similar_n":5},"years":{"kind":"single","start":2023,"end":2023,"last_n":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- Fredensborgs serviceudgifter 2023 mod de 5 mest sammenlignelige kommuner
+WITH "similar" AS (
+  SELECT
+    s.municipality_code
+  FROM (
+    SELECT
+      municipality_code,
+      (
+        idx - AVG(idx) OVER ()
+      ) / STDDEV_POP(idx) OVER () AS zi,
+      (
+        lnpop - AVG(lnpop) OVER ()
+      ) / STDDEV_POP(lnpop) OVER () AS zp
+    FROM (
+      SELECT
+        o.municipality_code,
+        o.value AS idx,
+        LN(p.population) AS lnpop
+      FROM observations AS o
+      JOIN population AS p
+        ON p.municipality_code = o.municipality_code AND p.year = o.year
+      WHERE
+        o.figure = 'Socioøkonomisk indeks'
+        AND NOT o.value IS NULL
+        AND o.year = (
+          SELECT
+            MAX(year)
+          FROM observations
+          WHERE
+            figure = 'Socioøkonomisk indeks' AND NOT value IS NULL AND municipality_code = 210
+        )
+    ) AS b
+  ) AS s
+  CROSS JOIN (
+    SELECT
+      zi,
+      zp
+    FROM (
+      SELECT
+        municipality_code,
+        (
+          idx - AVG(idx) OVER ()
+        ) / STDDEV_POP(idx) OVER () AS zi,
+        (
+          lnpop - AVG(lnpop) OVER ()
+        ) / STDDEV_POP(lnpop) OVER () AS zp
+      FROM (
+        SELECT
+          o.municipality_code,
+          o.value AS idx,
+          LN(p.population) AS lnpop
+        FROM observations AS o
+        JOIN population AS p
+          ON p.municipality_code = o.municipality_code AND p.year = o.year
+        WHERE
+          o.figure = 'Socioøkonomisk indeks'
+          AND NOT o.value IS NULL
+          AND o.year = (
+            SELECT
+              MAX(year)
+            FROM observations
+            WHERE
+              figure = 'Socioøkonomisk indeks' AND NOT value IS NULL AND municipality_code = 210
+          )
+      ) AS b
+    ) AS s0
+    WHERE
+      municipality_code = 210
+  ) AS me
+  ORDER BY
+    POWER(s.zi - me.zi, 2) + POWER(s.zp - me.zp, 2)
+  LIMIT 6
+), cells AS (
+  SELECT
+    'serviceudgifter_pr_indb' AS metric_id,
+    o.municipality_code AS municipality_code,
+    mu.municipality_name AS municipality,
+    o.year AS year,
+    o.value AS value,
+    o.status AS status,
+    CASE WHEN o.municipality_code IN (210) THEN 'subject' ELSE 'member' END AS role,
+    NULL AS n_values,
+    NULL AS n_members,
+    NULL AS rank,
+    NULL AS weight
+  FROM observations AS o
+  JOIN municipalities AS mu
+    ON mu.municipality_code = o.municipality_code
+  WHERE
+    (
+      o.figure = 'Serviceudgifter pr. indb.' AND o.year = 2023
+    )
+    AND o.municipality_code IN (
+      SELECT
+        municipality_code
+      FROM "similar"
+    )
+), grp AS (
+  SELECT
+    'serviceudgifter_pr_indb' AS metric_id,
+    NULL AS municipality_code,
+    'Sammenlignelige kommuners gennemsnit' AS municipality,
+    g.year AS year,
+    SUM(g.value * w.persons) / SUM(CASE WHEN NOT g.value IS NULL THEN w.persons END) AS value,
+    'computed' AS status,
+    'group' AS role,
+    COUNT(g.value) AS n_values,
+    COUNT(*) AS n_members,
+    NULL AS rank,
+    NULL AS weight
+  FROM cells AS g
+  LEFT JOIN population_groups AS w
+    ON w.group_id = 'indbyggere'
+    AND w.municipality_code = g.municipality_code
+    AND w.year = g.year
+  WHERE
+    g.role = 'member'
+  GROUP BY
+    g.year
+), nat AS (
+  SELECT
+    'serviceudgifter_pr_indb' AS metric_id,
+    0 AS municipality_code,
+    'Hele landet' AS municipality,
+    year AS year,
+    value AS value,
+    status AS status,
+    'national' AS role,
+    NULL AS n_values,
+    NULL AS n_members,
+    NULL AS rank,
+    NULL AS weight
+  FROM national
+  WHERE
+    figure = 'Serviceudgifter pr. indb.' AND year = 2023
+)
+SELECT
+  *
+FROM (
+  SELECT
+    metric_id,
+    municipality_code,
+    municipality,
+    year,
+    value,
+    status,
+    role,
+    n_values,
+    n_members,
+    rank,
+    weight
+  FROM cells
+  UNION ALL
+  SELECT
+    *
+  FROM grp
+  UNION ALL
+  SELECT
+    *
+  FROM nat
+) AS r
+ORDER BY
+  year,
+  CASE WHEN role = 'subject' THEN 0 WHEN role = 'member' THEN 1 ELSE 2 END,
+  role,
+  municipality_code
+LIMIT 5000

@@ -1,0 +1,64 @@
+-- spec: {"operation":"distribution","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2023,"end":2023,"last_n":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- Udskrivningsprocenten i alle 98 kommuner i 2023 (kort)
+WITH cells AS (
+  SELECT
+    'udskrivningsprocent' AS metric_id,
+    o.municipality_code AS municipality_code,
+    mu.municipality_name AS municipality,
+    o.year AS year,
+    o.value AS value,
+    o.status AS status,
+    'member' AS role,
+    NULL AS n_values,
+    NULL AS n_members,
+    NULL AS rank,
+    NULL AS weight
+  FROM observations AS o
+  JOIN municipalities AS mu
+    ON mu.municipality_code = o.municipality_code
+  WHERE
+    o.figure = 'Udskrivningsprocent' AND o.year = 2023
+), nat AS (
+  SELECT
+    'udskrivningsprocent' AS metric_id,
+    0 AS municipality_code,
+    'Hele landet' AS municipality,
+    year AS year,
+    value AS value,
+    status AS status,
+    'national' AS role,
+    NULL AS n_values,
+    NULL AS n_members,
+    NULL AS rank,
+    NULL AS weight
+  FROM national
+  WHERE
+    figure = 'Udskrivningsprocent' AND year = 2023
+)
+SELECT
+  *
+FROM (
+  SELECT
+    metric_id,
+    municipality_code,
+    municipality,
+    year,
+    value,
+    status,
+    role,
+    n_values,
+    n_members,
+    rank,
+    weight
+  FROM cells
+  UNION ALL
+  SELECT
+    *
+  FROM nat
+) AS r
+ORDER BY
+  year,
+  CASE WHEN role = 'subject' THEN 0 WHEN role = 'member' THEN 1 ELSE 2 END,
+  role,
+  municipality_code
+LIMIT 5000
