@@ -380,13 +380,15 @@ class Level:
     requests: int
     errors: int
     latencies: list[float]
+    error_samples: list[str] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else math.nan
 
 
-def load(port: int, bodies: list[bytes], clients: int, duration: float) -> tuple[int, int, list[float], float]:
+def load(port: int, bodies: list[bytes], clients: int, duration: float,
+         samples: list[str] | None = None) -> tuple[int, int, list[float], float]:
     """`clients` threads, each with one keep-alive connection, POST /api/ask round-robin for `duration` s."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -412,8 +414,12 @@ def load(port: int, bodies: list[bytes], clients: int, duration: float) -> tuple
                 response = conn.getresponse()
                 payload = response.read()
                 ok = response.status == 200 and payload.startswith(ANSWER_PREFIXES)
-            except (OSError, http.client.HTTPException):
+                if not ok and samples is not None and len(samples) < 5:
+                    samples.append(f"HTTP {response.status}: {payload[:120].decode(errors='replace')}")
+            except (OSError, http.client.HTTPException) as exc:
                 ok = False
+                if samples is not None and len(samples) < 5:
+                    samples.append(f"{type(exc).__name__}: {exc}")
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             mine.append((time.perf_counter() - t0) * 1000)
@@ -459,8 +465,9 @@ def run_http(worker_counts: list[int], client_counts: list[int], duration: float
             load(server.port, bodies, max(client_counts), min(3.0, duration))  # warm every worker
             for clients in client_counts:
                 print(f"  HTTP: {workers} worker(s), {clients} klienter, {duration:g} s …", flush=True)
-                n, errors, latencies, seconds = load(server.port, bodies, clients, duration)
-                run.levels.append(Level(workers, clients, seconds, n, errors, latencies))
+                samples: list[str] = []
+                n, errors, latencies, seconds = load(server.port, bodies, clients, duration, samples)
+                run.levels.append(Level(workers, clients, seconds, n, errors, latencies, samples))
             run.rss_kib, run.rss_per_process = server.rss()
         except RuntimeError as exc:
             run.error = str(exc)
@@ -591,6 +598,10 @@ def render(info: dict[str, str], args: argparse.Namespace, proc: InProcess | Non
                 out.append(f"| {lv.workers} | {lv.clients} | {lv.requests} | {fmt(lv.rps, 1)} | "
                            f"{fmt(percentile(lv.latencies, 50), 1)} | {fmt(percentile(lv.latencies, 95), 1)} | "
                            f"{fmt(percentile(lv.latencies, 99), 1)} | {lv.errors} |")
+        for run in http_runs:
+            for lv in run.levels:
+                for sample in dict.fromkeys(lv.error_samples):
+                    out.append(f"\nError example ({lv.workers} worker(s), {lv.clients} clients): `{sample}`")
         out += ["", "Resident memory (VmRSS from /proc/<pid>/status, summed over the server's process tree):", "",
                 "| Workers | RSS idle (after first answer) | RSS after the load | Processes |",
                 "| ---: | ---: | ---: | ---: |"]

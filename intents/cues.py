@@ -25,7 +25,7 @@ CUES: dict[str, list[str]] = {
     "overview": [
         r"\boverblik\w*", r"\bnoegletalsrapport\w*", r"\bprofil\w*", r"\bhvordan staar det til\b",
         r"\bhvordan gaar det (?:med|i|for)\b", r"\bfakta om\b", r"\bopsummer\w*", r"\bde vigtigste (?:noegle)?tal\b",
-        r"\balle (?:noegle)?tal(?:lene)? (?:for|om)\b", r"\bsammenfatning\b", r"\bportraet\w*",
+        r"\balle (?:noegle)?tal(?:lene)? (?:for|om)\b", r"\bnoegletal(?:lene)? (?:for|om|i)\b", r"^noegletal\b", r"\bsammenfatning\b", r"\bportraet\w*",
     ],
     "savings": [
         r"\bspare\w*", r"\bbesparelse\w*", r"\braaderum\w*", r"\bhvis (?:vi|de|den|kommunen|\w+) (?:laa|laege|var|havde|brugte)\b",

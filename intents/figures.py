@@ -23,6 +23,7 @@ SOFT_WEIGHT = 0.5  # a matched denominator says little: "pr. indbygger" is in si
 FULL_BONUS = 0.6  # every distinguishing word of a term is in the question: qualitatively better
 GENERIC = 0.3  # a one-word term left over from a phrase of stopwords ("hvor stor er kommunen")
 CONFLICT = 0.5
+LOOSE_PART = 0.5
 NUM_WEIGHT = 0.3
 TIE = 0.2
 UNIT_WORDS = {"procent": "pct", "pct": "pct", "procentsats": "pct", "promille": "promille", "antal": "count",
@@ -170,14 +171,24 @@ class FigureIndex:
                 missing += MISS_STRONG
                 full = False
         score = matched - missing + (FULL_BONUS if full else 0.0) - (GENERIC if term.generic else 0.0)
+        # a compound is one concept: "boligpriserne" is not a "pris" question
+        tokens = {p[0] for p in used}
+        loose = sum(1 for parts in (self._parts_of.get(t, ()) for t in tokens) for p in parts if p not in used)
+        score -= LOOSE_PART * loose
         if dens and term_soft and not (dens & term_soft) and not any(dens & s.alts for s in term.slots):
             score -= CONFLICT
             full = False
-        return Hit(term, score, matched, full, frozenset(p[0] for p in used))
+        return Hit(term, score, matched, full, frozenset(p[0] for p in used if p[0] >= 0))
 
-    def hits(self, toks: list[Tok], skip: set[int]) -> tuple[dict[str, Hit], list[Hit]]:
+    def hits(self, toks: list[Tok], skip: set[int], extra: frozenset[str] = frozenset()
+             ) -> tuple[dict[str, Hit], list[Hit]]:
         """Best hit per metric, and the fully covered ambiguous terms."""
         keys = self.question_keys(toks, skip)
+        for k in extra:
+            keys.setdefault(k, set()).add((-1, 0))
+        self._parts_of = {}
+        for (i, j) in {p for v in keys.values() for p in v}:
+            self._parts_of.setdefault(i, set()).add((i, j))
         dens, den_pos = self.denominators(toks)
         seen = {i for k in keys for i in self.index.get(k, ())}
         best: dict[str, Hit] = {}
@@ -200,8 +211,10 @@ class FigureIndex:
                 cur.full = True
         return best, amb
 
-    def choose(self, toks: list[Tok], skip: set[int], question: str) -> FigureChoice:
-        best, amb = self.hits(toks, skip)
+    def choose(self, toks: list[Tok], skip: set[int], question: str, extra: frozenset[str] = frozenset()
+               ) -> FigureChoice:
+        """extra: keys implied by the operation ("spare på X" is about spending on X)."""
+        best, amb = self.hits(toks, skip, extra)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, not kv[1].full, kv[0] in self.discontinued))
         top_score = ranked[0][1].score if ranked else float("-inf")
         amb_hit = max(amb, key=lambda h: (h.matched, -len(h.term.ambiguous.metrics)), default=None)
@@ -212,9 +225,9 @@ class FigureIndex:
             cands = [m for m in a.metrics if self.catalog.get(m) is not None]
             scores = {m: (best[m].score if m in best else float("-inf")) + self._unit_bonus(m, unit) for m in cands}
             hi = max(scores.values())
-            close = [m for m in cands if scores[m] >= hi - TIE] if hi > amb_hit.score + 1e-9 else cands
+            close = [m for m in cands if scores[m] >= hi - TIE]
             return self._resolve(close, amb_hit, toks, skip, question, a.default, a.question)
-        if not ranked or ranked[0][1].score <= 0.35 or ranked[0][1].matched < 1.0:
+        if not ranked or not (ranked[0][1].full or (ranked[0][1].matched >= 1.5 and ranked[0][1].score >= 0.9)):
             return FigureChoice("none")
         top = ranked[0][1]
         close = [m for m, h in ranked if h.score >= top.score - TIE]

@@ -72,15 +72,16 @@ class Parser:
         if scan.foreign:
             return self._refuse(msg.FOREIGN.format(name=scan.foreign[0]))
         time = find_years(toks)
-        fig = self.figures.choose(toks, set(scan.used), q)
+        ops = {c.kind: c for c in cues.find(text, "op")}
+        extra = frozenset({"udgift"}) if "savings" in ops else frozenset()
+        fig = self.figures.choose(toks, set(scan.used), q, extra)
         bare = [h for h in scan.regions if not h.words.casefold().startswith("region")]
         if bare:  # "Udgiftsbehov (hovedstaden)": a bare region name may belong to the figure's name
             free = {i for h in bare for i in range(h.start, h.end)}
-            alt = self.figures.choose(toks, set(scan.used) - free, q)
+            alt = self.figures.choose(toks, set(scan.used) - free, q, extra)
             if alt.status == "chosen" and alt.tokens & free:
                 fig = alt
                 scan.regions = [h for h in scan.regions if not set(range(h.start, h.end)) & alt.tokens]
-        ops = {c.kind: c for c in cues.find(text, "op")}
         cmps = {c.kind: c for c in cues.find(text, "cmp")}
         weak = cues.out_of_scope(text)
         if weak and fig.status == "none":

@@ -36,6 +36,7 @@ class SinglePlan:
         self.mid = lit(metric.id)
         self.ctes: list[tuple[str, exp.Expression]] = []
         self.group_label: str | None = None
+        self.region: exp.Expression = exp.Null()
 
     # -- members and years -----------------------------------------------------------------------
     def _members(self) -> exp.Expression | None:
@@ -55,9 +56,10 @@ class SinglePlan:
         if kind == ComparisonKind.REGION or (spec.operation == Operation.SAVINGS
                                              and spec.benchmark == Benchmark.REGION):
             self.group_label = "region"
-            region = lit(spec.comparison.region_code) if spec.comparison.region_code else select(
+            self.region = lit(spec.comparison.region_code) if spec.comparison.region_code else select(
                 "region_code").from_("municipalities").where(col("municipality_code").eq(subject)).subquery()
-            return col("region_code", "mu").eq(region)
+            # The subject stays in the answer even when compared with another region.
+            return exp.or_(code.eq(subject), col("region_code", "mu").eq(self.region.copy()))
         if kind == ComparisonKind.SIMILAR:
             self.group_label = "Sammenlignelige kommuners gennemsnit"
             self.ctes.append(("similar", self._similar(subjects[0], spec.comparison.similar_n)))
@@ -157,10 +159,14 @@ class SinglePlan:
             code: exp.Expression = lit(None)
             label: exp.Expression = lit(self.group_label)
             if region:
-                code = select(exp.func("min", col("region_code"))).from_("municipalities").where(
-                    col("municipality_code").isin(query=select("municipality_code").from_("cells"))).subquery()
-                label = select("region_name").from_("regions").where(col("region_code").eq(code)).subquery()
-            where = None if region else col("role", "g").eq(lit("member"))
+                code = self.region.copy()
+                label = select("region_name").from_("regions").where(col("region_code").eq(code.copy())).subquery()
+                where = col("municipality_code", "g").isin(query=select("municipality_code").from_(
+                    "municipalities").where(col("region_code").eq(self.region.copy())))
+            else:
+                where = col("role", "g").eq(lit("member"))
+                if self.metric.aggregation == Aggregation.SUM:
+                    label = lit(self.group_label.replace("s gennemsnit", " i alt").replace("ernes", "erne"))
             self.ctes.append(("grp", self._group("cells", where, code, label)))
             parts.append(select("*").from_("grp"))
         if spec.include_national or spec.operation == Operation.SAVINGS:

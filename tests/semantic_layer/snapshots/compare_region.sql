@@ -20,26 +20,25 @@ WITH cells AS (
     (
       o.figure = 'Udskrivningsprocent' AND o.year = 2023
     )
-    AND mu.region_code = (
-      SELECT
-        region_code
-      FROM municipalities
-      WHERE
-        municipality_code = 210
+    AND (
+      o.municipality_code = 210
+      OR mu.region_code = (
+        SELECT
+          region_code
+        FROM municipalities
+        WHERE
+          municipality_code = 210
+      )
     )
 ), grp AS (
   SELECT
     'udskrivningsprocent' AS metric_id,
     (
       SELECT
-        MIN(region_code)
+        region_code
       FROM municipalities
       WHERE
-        municipality_code IN (
-          SELECT
-            municipality_code
-          FROM cells
-        )
+        municipality_code = 210
     ) AS municipality_code,
     (
       SELECT
@@ -48,14 +47,10 @@ WITH cells AS (
       WHERE
         region_code = (
           SELECT
-            MIN(region_code)
+            region_code
           FROM municipalities
           WHERE
-            municipality_code IN (
-              SELECT
-                municipality_code
-              FROM cells
-            )
+            municipality_code = 210
         )
     ) AS municipality,
     g.year AS year,
@@ -71,6 +66,20 @@ WITH cells AS (
     ON w.group_id = 'skattegrundlag'
     AND w.municipality_code = g.municipality_code
     AND w.year = g.year
+  WHERE
+    g.municipality_code IN (
+      SELECT
+        municipality_code
+      FROM municipalities
+      WHERE
+        region_code = (
+          SELECT
+            region_code
+          FROM municipalities
+          WHERE
+            municipality_code = 210
+        )
+    )
   GROUP BY
     g.year
 ), nat AS (
