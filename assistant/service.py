@@ -173,7 +173,7 @@ class Assistant:
             return answer, None
         t3 = time.perf_counter()
         rows = result.dicts()
-        written = write(spec, rows, metrics, self.names, compiled.group_label)
+        written = write(compiled.spec, rows, metrics, self.names, compiled.group_label)
         years = sorted({r["year"] for r in rows})
         warnings = [w for m in metrics[:1] for w in warnings_for(m, self.vintages.get(m.label), years)]
         text = " ".join([written.text, *parsed.notes]).strip()

@@ -8,7 +8,7 @@ from typing import Any
 from assistant.charts import chart_for
 from assistant.contract import Column, Observation, Table
 from assistant.formatting import capitalize, kroner, number, percent, value_text
-from semantic_layer.model import Aggregation, Metric, Polarity
+from semantic_layer.model import Aggregation, Metric, Polarity, Unit
 from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec
 
 AVERAGING = {
@@ -50,9 +50,24 @@ def _relative(value: float | None, other: float | None) -> float | None:
     return (value - other) / abs(other) * 100  # type: ignore[operator]
 
 
-def _more_less(diff_pct: float, metric: Metric) -> str:
-    word = "højere" if diff_pct > 0 else "lavere"
-    return f"{percent(abs(diff_pct))} {word}"
+POINT_UNITS = {Unit.PCT: "procentpoint", Unit.PROMILLE: "promillepoint"}
+
+
+def _difference(value: float | None, other: float | None, metric: Metric) -> str | None:
+    """'9,6 % højere' for amounts; '0,85 procentpoint lavere' for rates, where a relative % misleads."""
+    if value is None or other is None:
+        return None
+    word = "højere" if value > other else "lavere"
+    if metric.unit in POINT_UNITS:
+        return f"{number(abs(value - other), metric.decimals)} {POINT_UNITS[metric.unit]} {word}"
+    rel = _relative(value, other)
+    return None if rel is None else f"{percent(abs(rel))} {word}"
+
+
+def _sentence(text: str) -> str:
+    """End with exactly one full stop ('48.506 kr.' must not become '48.506 kr..')."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _table(rows: list[dict[str, Any]], metric_of: dict[str, Metric], operation: Operation) -> Table:
@@ -103,7 +118,8 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
     if any(r["role"] == "group" for r in rows):
         text += f" Gruppegennemsnittet er {averaging_text(metric)}."
     if any(r["role"] == "national" and r["status"] == "computed" for r in rows):
-        text += " Ministeriet offentliggør intet landstal for dette nøgletal; landstallet er beregnet på samme måde."
+        text += (" Hele landet er summen af de 98 kommuner." if metric.aggregation == Aggregation.SUM else
+                 " Ministeriet offentliggør intet landstal for dette nøgletal; landstallet er beregnet på samme måde.")
     table = _table([r for r in rows], metric_of, op)
     chart, kind = chart_for(spec, observations, metric)
     return Written(text, observations, table, chart, kind, warnings)
@@ -118,57 +134,80 @@ def _value_text(spec, rows, metric, metric_of, names, group_label) -> str:  # ty
     if not subjects:
         return f"Der er ingen tal for {metric.short_name} for det valgte år."
     years = sorted({r["year"] for r in subjects})
-    sentences = []
-    for year in years[-1:] if len(years) > 1 else years:
-        here = [r for r in subjects if r["year"] == year]
-        national = _pick(rows, "national", year)
-        if len(here) == 1:
-            r = here[0]
-            sentence = (f"{capitalize(metric.short_name)} i {r['municipality']} var "
-                        f"{value_text(r['value'], metric, r['status'])} i {year}")
-            rel = _relative(r["value"], national["value"] if national else None)
-            if national and rel is not None and abs(rel) >= 0.05:
-                sentence += (f", {_more_less(rel, metric)} end landsgennemsnittet "
-                             f"({value_text(national['value'], metric, national['status'])})")
-            elif national and national["value"] is not None:
-                sentence += f", det samme som landsgennemsnittet ({value_text(national['value'], metric)})"
-            sentences.append(sentence + ".")
-        else:
-            parts = ", ".join(f"{r['municipality']} {value_text(r['value'], metric, r['status'])}" for r in here)
-            sentence = f"{capitalize(metric.short_name)} i {year}: {parts}"
-            if national and national["value"] is not None:
-                sentence += f"; hele landet {value_text(national['value'], metric)}"
-            sentences.append(sentence + ".")
+    year = max((r["year"] for r in subjects if r["value"] is not None), default=years[-1])
+    here = [r for r in subjects if r["year"] == year]
+    national = _pick(rows, "national", year)
+    national_value = national["value"] if national else None
+    if len(here) == 1:
+        r = here[0]
+        sentence = (f"{capitalize(metric.short_name)} i {r['municipality']} var "
+                    f"{value_text(r['value'], metric, r['status'])} i {year}")
+        diff = _difference(r["value"], national_value, metric)
+        if diff and r["value"] != national_value:
+            sentence += f", {diff} end landsgennemsnittet ({value_text(national_value, metric)})"
+        elif national_value is not None and r["value"] is not None:
+            sentence += f", det samme som landsgennemsnittet ({value_text(national_value, metric)})"
+        sentences = [_sentence(sentence)]
+    else:
+        parts = ", ".join(f"{r['municipality']} {value_text(r['value'], metric, r['status'])}" for r in here)
+        sentence = f"{capitalize(metric.short_name)} i {year}: {parts}"
+        if national_value is not None:
+            sentence += f"; hele landet {value_text(national_value, metric)}"
+        sentences = [_sentence(sentence)]
     if len(years) > 1:
         sentences.append(f"Tabellen viser årene {years[0]}–{years[-1]}.")
     return " ".join(sentences)
 
 
 def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
-    year = max((r["year"] for r in rows if r["role"] == "subject"), default=None)
-    subject = _pick(rows, "subject", year)
+    valued = [r for r in rows if r["role"] in ("subject", "member", "group") and r["value"] is not None]
+    if not valued:
+        return f"Der er ingen tal for {metric.short_name} for det valgte år."
+    focus = [r for r in valued if r["role"] == "subject"] or [r for r in valued if r["role"] == "group"]
+    year = max(r["year"] for r in focus or valued)
+    subject = next((r for r in focus if r["year"] == year), None)
+    group = _pick(rows, "group", year)
+    national = _pick(rows, "national", year)
+    national_value = national["value"] if national else None
+    members = [r for r in rows if r["role"] in ("subject", "member") and r["year"] == year]
     if subject is None:
         return f"Der er ingen tal for {metric.short_name} for det valgte år."
-    members = [r for r in rows if r["role"] in ("subject", "member") and r["year"] == year]
-    parts = [f"{capitalize(metric.short_name)} i {subject['municipality']} var "
-             f"{value_text(subject['value'], metric, subject['status'])} i {year}"]
-    group = _pick(rows, "group", year)
-    if group and group["value"] is not None:
-        rel = _relative(subject["value"], group["value"])
-        label = group["municipality"] if spec.comparison.kind != ComparisonKind.REGION else f"{group['municipality']}"
-        against = f"{label.lower() if label.startswith(('Nabo', 'Samm')) else label} ({value_text(group['value'], metric)})"
-        parts.append(f", {_more_less(rel, metric)} end {against}" if rel is not None else "")
-    national = _pick(rows, "national", year)
-    if national and national["value"] is not None:
-        parts.append(f"; hele landet: {value_text(national['value'], metric)}")
-    text = "".join(parts) + "."
+    explicit = len([r for r in members if r["role"] == "subject"]) > 1
+    if explicit:  # "Sammenlign Odense, Aarhus og Aalborg": every named municipality, highest first
+        ordered = sorted(members, key=lambda r: -(r["value"] if r["value"] is not None else float("-inf")))
+        listing = ", ".join(f"{r['municipality']} {value_text(r['value'], metric, r['status'])}" for r in ordered)
+        text = f"{capitalize(metric.short_name)} i {year}: {listing}"
+        if national_value is not None:
+            text += f"; hele landet {value_text(national_value, metric)}"
+        return _sentence(text)
+    is_group_subject = subject["role"] == "group"
+    where = subject["municipality"]
+    text = f"{capitalize(metric.short_name)} i {where} var {value_text(subject['value'], metric, subject['status'])} i {year}"
+    if is_group_subject:
+        text += f" ({subject['n_values']} kommuner)"
+    elif group and group["value"] is not None:
+        label = group["municipality"]
+        against = label[0].lower() + label[1:] if label.startswith(("Nabo", "Samm")) else label
+        diff = _difference(subject["value"], group["value"], metric)
+        if diff:
+            text += f", {diff} end {against} ({value_text(group['value'], metric)})"
+    elif national_value is not None:
+        diff = _difference(subject["value"], national_value, metric)
+        if diff:
+            text += f", {diff} end landsgennemsnittet"
+    if national_value is not None:
+        text += f"; hele landet: {value_text(national_value, metric)}"
+    text = _sentence(text)
     ranked = sorted((r for r in members if r["value"] is not None), key=lambda r: -r["value"])
-    if len(ranked) > 1 and subject["value"] is not None:
+    if not is_group_subject and len(ranked) > 1 and subject["value"] is not None:
         pos = next(i for i, r in enumerate(ranked, 1) if r["municipality_code"] == subject["municipality_code"])
-        text += f" {subject['municipality']} ligger nr. {pos} af {len(ranked)} i sammenligningen (højeste først)."
+        text += f" {where} ligger nr. {pos} af {len(ranked)} i sammenligningen (højeste først)."
+    years = sorted({r["year"] for r in members})
+    if len(years) > 1:
+        text += f" Tabellen og grafen viser årene {years[0]}–{years[-1]}."
     if spec.comparison.kind == ComparisonKind.SIMILAR:
         text += (" Sammenlignelige kommuner er de nærmeste efter socioøkonomisk indeks og indbyggertal "
-                 "(standardiseret afstand, seneste fælles år).")
+                 "(standardiseret afstand, seneste år med indekset).")
     return text
 
 
@@ -182,8 +221,9 @@ def _trend_text(spec, rows, metric, metric_of, names, group_label) -> str:  # ty
         first, last = series[0], series[-1]
         diff = last["value"] - first["value"]
         rel = _relative(last["value"], first["value"])
-        change = (f"en stigning på {value_text(abs(diff), metric)}" if diff > 0 else
-                  f"et fald på {value_text(abs(diff), metric)}" if diff < 0 else "uændret")
+        amount = (f"{number(abs(diff), metric.decimals)} {POINT_UNITS[metric.unit]}" if metric.unit in POINT_UNITS
+                  else value_text(abs(diff), metric))
+        change = (f"en stigning på {amount}" if diff > 0 else f"et fald på {amount}" if diff < 0 else "uændret")
         rel_text = f" ({percent(rel)})" if rel is not None and diff != 0 else ""
         sentences.append(f"{capitalize(metric.short_name)} i {first['municipality']} gik fra "
                          f"{value_text(first['value'], metric)} i {first['year']} til "
@@ -191,7 +231,11 @@ def _trend_text(spec, rows, metric, metric_of, names, group_label) -> str:  # ty
     national = sorted((r for r in rows if r["role"] == "national" and r["value"] is not None), key=lambda r: r["year"])
     if len(national) >= 2:
         rel = _relative(national[-1]["value"], national[0]["value"])
-        if rel is not None:
+        delta = national[-1]["value"] - national[0]["value"]
+        if metric.unit in POINT_UNITS:
+            sentences.append(f"I hele landet var ændringen {number(delta, metric.decimals)} "
+                             f"{POINT_UNITS[metric.unit]} i samme periode.")
+        elif rel is not None:
             sentences.append(f"I hele landet var ændringen {percent(rel)} i samme periode.")
     return " ".join(sentences) or f"Der er ikke tal nok til at vise udviklingen i {metric.short_name}."
 
@@ -206,6 +250,8 @@ def _rank_text(spec, rows, metric, metric_of, names, group_label) -> str:  # typ
     top = [r for r in ranked if r["rank"] <= spec.rank_n]
     scope = f" i {names.get(spec.rank_region, 'regionen')}" if spec.rank_region else ""
     listing = ", ".join(f"{r['municipality']} ({value_text(r['value'], metric)})" for r in top)
+    if spec.rank_n > len(top):
+        listing += f" (kun {len(top)} kommuner har tal)"
     text = f"De {len(top)} kommuner{scope} med {word} {metric.short_name} i {year}: {listing}."
     total = ranked[0]["weight"]
     for r in ranked:
@@ -225,7 +271,7 @@ def _distribution_text(spec, rows, metric, metric_of, names, group_label) -> str
             f"({value_text(hi['value'], metric)}); lavest: {lo['municipality']} ({value_text(lo['value'], metric)}).")
     national = _pick(rows, "national", year)
     if national and national["value"] is not None:
-        text += f" Hele landet: {value_text(national['value'], metric)}."
+        text += " " + _sentence(f"Hele landet: {value_text(national['value'], metric)}")
     return text
 
 
@@ -239,7 +285,7 @@ def _savings_text(spec, rows, metric, metric_of, names, group_label) -> str:  # 
                   Benchmark.LOWEST_QUARTILE: "den laveste kvartil (25 %-fraktilen af de 98 kommuner)"}[spec.benchmark]
     amount = saving["value"]
     head = (f"{subject['municipality']} havde {value_text(subject['value'], metric)} i {metric.short_name} i {year} "
-            f"mod {value_text(bench['value'], metric)} for {bench_name}.")
+            f"mod {value_text(bench['value'], metric)} for {bench_name}".rstrip(".") + ".")
     if amount > 0:
         body = (f" Lå {subject['municipality']} på {bench_name}, ville udgiften være {kroner(amount)} lavere "
                 f"om året — det er råderummet.")

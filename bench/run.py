@@ -151,7 +151,7 @@ class InProcess:
 
 def clear_answer_caches(assistant: Any) -> None:
     """Forget compiled statements and cached results, so the next ask compiles and runs DuckDB."""
-    compile_fn = getattr(assistant.compiler, "compile", None)
+    compile_fn: Any = getattr(assistant.compiler, "compile", None)
     if hasattr(compile_fn, "cache_clear"):
         compile_fn.cache_clear()
     results = getattr(assistant, "_results", None)

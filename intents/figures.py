@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from semantic_layer.model import AmbiguousTerm, Catalog, Metric
-
 from intents.lexicon import Lexicon
 from intents.text import Tok, tokenize
+from semantic_layer.model import AmbiguousTerm, Catalog, Metric
 
 MISS_STRONG = 0.6
 MISS_SOFT = 0.25
@@ -96,8 +95,8 @@ class FigureIndex:
 
     def _term(self, text: str, metric: str | None, amb: AmbiguousTerm | None = None) -> Term:
         slots = self._slots(text)
-        words = [t for t in tokenize(text) if t.kind == "word"]
-        generic = sum(1 for s in slots if not s.soft) == 1 and len(words) >= 3
+        stop = [t for t in tokenize(text) if t.kind == "word" and not self.lex.parts(t.low)]
+        generic = sum(1 for s in slots if not s.soft) == 1 and len(stop) >= 2
         return Term(text, slots, metric, amb, generic)
 
     def _slots(self, text: str) -> tuple[Slot, ...]:
@@ -144,7 +143,8 @@ class FigureIndex:
                     break
         return out, pos
 
-    def score(self, term: Term, keys: dict[str, set[tuple[int, int]]], dens: set[str], den_pos: set[int]) -> Hit:
+    def score(self, term: Term, keys: dict[str, set[tuple[int, int]]], dens: set[str], den_pos: set[int],
+              parts_of: dict[int, set[tuple[int, int]]]) -> Hit:
         """Cover the term's slots with question keys; each question token fills one slot at most, and
         words of the question's denominator only fill denominator slots."""
         matched = missing = 0.0
@@ -173,7 +173,7 @@ class FigureIndex:
         score = matched - missing + (FULL_BONUS if full else 0.0) - (GENERIC if term.generic else 0.0)
         # a compound is one concept: "boligpriserne" is not a "pris" question
         tokens = {p[0] for p in used}
-        loose = sum(1 for parts in (self._parts_of.get(t, ()) for t in tokens) for p in parts if p not in used)
+        loose = sum(1 for parts in (parts_of.get(t, ()) for t in tokens) for p in parts if p not in used)
         score -= LOOSE_PART * loose
         if dens and term_soft and not (dens & term_soft) and not any(dens & s.alts for s in term.slots):
             score -= CONFLICT
@@ -186,16 +186,16 @@ class FigureIndex:
         keys = self.question_keys(toks, skip)
         for k in extra:
             keys.setdefault(k, set()).add((-1, 0))
-        self._parts_of = {}
+        parts_of: dict[int, set[tuple[int, int]]] = {}
         for (i, j) in {p for v in keys.values() for p in v}:
-            self._parts_of.setdefault(i, set()).add((i, j))
+            parts_of.setdefault(i, set()).add((i, j))
         dens, den_pos = self.denominators(toks)
         seen = {i for k in keys for i in self.index.get(k, ())}
         best: dict[str, Hit] = {}
         amb: list[Hit] = []
         for i in seen:
             term = self.terms[i]
-            h = self.score(term, keys, dens, den_pos)
+            h = self.score(term, keys, dens, den_pos, parts_of)
             if h.matched < 1.0:
                 continue
             if term.metric is None:
@@ -223,11 +223,16 @@ class FigureIndex:
             a = amb_hit.term.ambiguous
             assert a is not None
             cands = [m for m in a.metrics if self.catalog.get(m) is not None]
-            scores = {m: (best[m].score if m in best else float("-inf")) + self._unit_bonus(m, unit) for m in cands}
-            hi = max(scores.values())
-            close = [m for m in cands if scores[m] >= hi - TIE]
+            # narrow only on evidence beyond the ambiguous words themselves ("pr. 0-13-årig", "netto")
+            told = [m for m in cands if m in best and best[m].tokens - amb_hit.tokens]
+            close = cands
+            if told:
+                scores = {m: best[m].score + self._unit_bonus(m, unit) for m in told}
+                hi = max(scores.values())
+                close = [m for m in told if scores[m] >= hi - TIE]
             return self._resolve(close, amb_hit, toks, skip, question, a.default, a.question)
-        if not ranked or not (ranked[0][1].full or (ranked[0][1].matched >= 1.5 and ranked[0][1].score >= 0.9)):
+        top_hit = ranked[0][1] if ranked else None
+        if top_hit is None or top_hit.score < 0.9 or not (top_hit.full or top_hit.matched >= 1.5):
             return FigureChoice("none")
         top = ranked[0][1]
         close = [m for m, h in ranked if h.score >= top.score - TIE]
@@ -252,6 +257,8 @@ class FigureIndex:
             choice = FigureChoice("chosen", chosen, words, span, tokens=chosen_tokens)
             if siblings is not None:
                 choice.notes += self._sibling_note(chosen, siblings)
+            elif default == chosen:
+                choice.notes.append(self._default_note(chosen))
             if not hit.full and hit.term.metric is not None:
                 m = self.catalog.get(chosen)
                 choice.notes.append(f"Jeg går ud fra, at du mener {m.short_name if m else chosen}.")

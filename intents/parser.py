@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from semantic_layer.model import Catalog
-from semantic_layer.spec import MetricRef, Operation, QuerySpec
-
-from intents import cues, messages as msg
+from intents import cues
+from intents import messages as msg
 from intents.figures import FigureChoice, FigureIndex
 from intents.lexicon import Lexicon
 from intents.places import Place, PlaceMatcher, PlaceScan
@@ -20,6 +18,8 @@ from intents.result import Draft, ParseResult
 from intents.slots import Slots, resolve
 from intents.text import MAX_CHARS, clean, tokenize
 from intents.timeexpr import find_years
+from semantic_layer.model import Catalog
+from semantic_layer.spec import MetricRef, Operation, QuerySpec
 
 _EXAMPLES = ("Hvad er udskrivningsprocenten i Aarhus?",
              "Sammenlign serviceudgifterne pr. indbygger i Odense med nabokommunerne",

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from intents import cues
+from intents import messages as msg
+from intents.cues import Cue
+from intents.figures import FigureChoice
+from intents.places import Place, PlaceScan
+from intents.result import Draft
+from intents.text import Tok
+from intents.timeexpr import TREND_DEFAULT, TimeHit
 from semantic_layer.model import Catalog
 from semantic_layer.spec import (
     NATIONAL_CODE,
@@ -19,14 +27,6 @@ from semantic_layer.spec import (
     QuerySpec,
     Years,
 )
-
-from intents import cues, messages as msg
-from intents.cues import Cue
-from intents.figures import FigureChoice
-from intents.places import Place, PlaceScan
-from intents.result import Draft
-from intents.text import Tok
-from intents.timeexpr import TREND_DEFAULT, TimeHit
 
 OP_MEANING = {
     Operation.VALUE: "værdien", Operation.COMPARE: "sammenligning", Operation.TREND: "udvikling over tid",

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from semantic_layer.spec import Years
-
 from intents.text import NUMBER_WORDS, Tok
+from semantic_layer.spec import Years
 
 FIRST_YEAR = 1993  # first year of the ministry's series; used for "indtil 2010" (a range needs a start)
 # Trend without years ("vis udviklingen"): the last ten years with data.

@@ -283,13 +283,15 @@ class Compiler:
                         tuple(self._plan(spec, metrics, group_label)))
 
     def _compile_single(self, spec: QuerySpec, metric: Metric) -> Compiled:
-        if not spec.municipalities and spec.operation not in (Operation.RANK, Operation.DISTRIBUTION):
+        region_only = spec.comparison.kind == ComparisonKind.REGION and spec.comparison.region_code
+        if not spec.municipalities and not region_only and spec.operation not in (
+                Operation.RANK, Operation.DISTRIBUTION):
             raise CompileError("Spørgsmålet nævner ingen kommune.")
         published = self.published_national is None or metric.label in self.published_national
         plan = SinglePlan(spec, metric, published)
         final = plan.build()
         label = None if plan.group_label == "region" else plan.group_label
-        return Compiled(spec, final.sql(dialect="duckdb", pretty=True), final, label, None,
+        return Compiled(plan.spec, final.sql(dialect="duckdb", pretty=True), final, label, None,
                         tuple(self._plan(spec, [metric], plan.group_label)))
 
     def _check_savings(self, metric: Metric) -> None:

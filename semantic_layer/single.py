@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlglot import exp, select
 
 from semantic_layer.model import Aggregation, Metric
-from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec
+from semantic_layer.spec import REGION_CODES, Benchmark, Comparison, ComparisonKind, Operation, QuerySpec
 from semantic_layer.sqlbits import RESULT_COLUMNS, codes, col, lit, not_null, row, table
 
 SIMILAR_BASIS = "Socioøkonomisk indeks"
@@ -29,6 +29,13 @@ class SinglePlan:
     """Builds the statement for one metric; `group_label` names the computed group, if any."""
 
     def __init__(self, spec: QuerySpec, metric: Metric, published_national: bool) -> None:
+        regions = [c for c in spec.municipalities if c in REGION_CODES]
+        if regions and spec.operation not in (Operation.RANK, Operation.DISTRIBUTION):
+            # A region named as the subject is its municipalities and their average (code 1081-1085).
+            spec = spec.model_copy(update={
+                "municipalities": tuple(c for c in spec.municipalities if c not in REGION_CODES),
+                "comparison": Comparison(kind=ComparisonKind.REGION, region_code=regions[0]),
+                "operation": Operation.COMPARE if spec.operation == Operation.VALUE else spec.operation})
         self.spec = spec
         self.metric = metric
         self.published = published_national
@@ -45,8 +52,12 @@ class SinglePlan:
         code = col("municipality_code", "o")
         if spec.operation in (Operation.RANK, Operation.DISTRIBUTION):
             return col("region_code", "mu").eq(lit(spec.rank_region)) if spec.rank_region else None
-        subject = lit(subjects[0])
         kind = spec.comparison.kind
+        if not subjects and kind == ComparisonKind.REGION and spec.comparison.region_code:
+            self.group_label = "region"
+            self.region = lit(spec.comparison.region_code)
+            return col("region_code", "mu").eq(self.region.copy())
+        subject = lit(subjects[0])
         if kind == ComparisonKind.NEIGHBOURS or (spec.operation == Operation.SAVINGS
                                                  and spec.benchmark == Benchmark.NEIGHBOURS):
             self.group_label = "Nabokommunernes gennemsnit"
@@ -100,7 +111,8 @@ class SinglePlan:
         if y.kind == "single":
             return year.eq(lit(y.start))
         if y.kind == "range":
-            return year >= lit(y.start) if y.end is None else year.between(lit(y.start), lit(y.end))
+            end = self._latest(anchored) if y.end is None else lit(y.end)  # "siden 2015": up to the last data
+            return year.between(lit(y.start), end)
         if y.kind == "last_n":
             latest = self._latest(anchored)  # the last n years WITH data: not the empty years after them
             return exp.and_(year > exp.Sub(this=latest, expression=lit(y.last_n)), year <= latest.copy())

@@ -18,7 +18,17 @@ WITH cells AS (
     ON mu.municipality_code = o.municipality_code
   WHERE
     (
-      o.figure = 'Udskrivningsprocent' AND o.year >= 2015
+      o.figure = 'Udskrivningsprocent'
+      AND o.year BETWEEN 2015 AND (
+        SELECT
+          MAX(year)
+        FROM observations
+        WHERE
+          (
+            figure = 'Udskrivningsprocent' AND NOT value IS NULL
+          )
+          AND municipality_code IN (210)
+      )
     )
     AND o.municipality_code IN (210)
 ), nat AS (
@@ -36,7 +46,17 @@ WITH cells AS (
     NULL AS weight
   FROM national
   WHERE
-    figure = 'Udskrivningsprocent' AND year >= 2015
+    figure = 'Udskrivningsprocent'
+    AND year BETWEEN 2015 AND (
+      SELECT
+        MAX(year)
+      FROM observations
+      WHERE
+        (
+          figure = 'Udskrivningsprocent' AND NOT value IS NULL
+        )
+        AND municipality_code IN (210)
+    )
 )
 SELECT
   *
