@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from assistant.contract import Break, MetricCard
 from assistant.formatting import UNIT_LABEL
 from assistant.writer import averaging_text
-from semantic_layer.model import SOURCES, Catalog, Metric
+from semantic_layer.model import SOURCES, Catalog, Metric, Unit
 from warehouse.client import Warehouse
 
 VINTAGE_SQL = """
@@ -58,15 +58,26 @@ def build_card(metric: Metric, catalog: Catalog, vintage: Vintage | None) -> Met
     )
 
 
+BUDGET_READY_MONTH = 6  # municipal accounts (regnskab) for a year are published by about June the year after
+
+
+def budget_years(vintage: Vintage, years: list[int]) -> list[int]:
+    """Years whose accounts did not exist when the export was made, so money figures rest on budgets."""
+    if not vintage.export_date:
+        return []
+    year, month = int(vintage.export_date[:4]), int(vintage.export_date[5:7])
+    first_budget = year if month >= BUDGET_READY_MONTH else year - 1
+    return sorted({y for y in years if y >= first_budget})
+
+
 def warnings_for(metric: Metric, vintage: Vintage | None, years: list[int]) -> list[str]:
-    """Warnings from the data: series breaks before the years shown, and years the export could only budget."""
+    """Warnings from the data: series breaks before the years shown, and money figures the export could only budget."""
     if not years:
         return []
     out = [f"Databrud {b.year}: {b.text}" for b in metric.breaks if min(years) < b.year]
-    if vintage and vintage.export_date:
-        exported = int(vintage.export_date[:4])
-        early = [y for y in years if y >= exported]
-        if early:
-            out.append(f"Tallene for {', '.join(map(str, sorted(set(early))))} er fra eksporten af "
-                       f"{vintage.export_date} — før årets regnskab forelå, så de bygger på budgetter.")
+    if vintage and metric.unit == Unit.KR:
+        budget = budget_years(vintage, years)
+        if budget:
+            out.append(f"Tallene for {', '.join(map(str, budget))} er fra eksporten af {vintage.export_date}, "
+                       f"før regnskabet for året forelå; de bygger derfor på kommunernes budgetter.")
     return out

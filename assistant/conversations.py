@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -53,7 +54,7 @@ class ConversationStore:
         if path is None:
             return
         data["updated"] = time.time()
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # unique per writer
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)  # atomic: a reader in another worker sees the old or the new turn list
         self._writes += 1
@@ -61,9 +62,15 @@ class ConversationStore:
             self.prune()
 
     def prune(self) -> None:
-        files = sorted(self.directory.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        """Drop expired conversations and the oldest beyond the bound (other workers may prune too)."""
+        stamped = []
+        for path in self.directory.glob("*.json"):
+            try:
+                stamped.append((path.stat().st_mtime, path))
+            except FileNotFoundError:
+                continue
+        stamped.sort()
         now = time.time()
-        for index, path in enumerate(files):
-            too_many = len(files) - index > self.max_conversations
-            if too_many or now - path.stat().st_mtime > self.ttl_s:
+        for index, (mtime, path) in enumerate(stamped):
+            if len(stamped) - index > self.max_conversations or now - mtime > self.ttl_s:
                 path.unlink(missing_ok=True)

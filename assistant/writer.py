@@ -110,6 +110,9 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
         shown = ", ".join(f"{o.municipality} {o.year} ({o.display})" for o in missing[:6])
         warnings.append(f"Tal der mangler i kilden og derfor ikke indgår: {shown}.")
     op = spec.operation
+    if not any(r["role"] in ("subject", "member", "group") for r in rows):
+        # "på landsplan": the national figure is the subject of the sentence.
+        rows = [dict(r, role="subject", municipality="hele landet") if r["role"] == "national" else r for r in rows]
     text = {
         Operation.VALUE: _value_text, Operation.COMPARE: _compare_text, Operation.TREND: _trend_text,
         Operation.RANK: _rank_text, Operation.DISTRIBUTION: _distribution_text, Operation.SAVINGS: _savings_text,
@@ -213,8 +216,10 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # 
 
 def _trend_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
     sentences = []
-    for code in spec.municipalities or ():
-        series = sorted((r for r in rows if r["municipality_code"] == code and r["value"] is not None),
+    subjects = list(dict.fromkeys(r["municipality_code"] for r in rows if r["role"] in ("subject", "group")))
+    for code in subjects:
+        series = sorted((r for r in rows if r["municipality_code"] == code and r["value"] is not None
+                         and r["role"] in ("subject", "group")),
                         key=lambda r: r["year"])
         if len(series) < 2:
             continue

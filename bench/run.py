@@ -357,6 +357,14 @@ class Server:
             time.sleep(0.02)
         raise RuntimeError(f"intet svar fra /api/ask inden {timeout:.0f} s")
 
+    def died(self) -> str | None:
+        """None while running; else the exit code and the end of the server's log."""
+        code = self.proc.poll()
+        if code is None:
+            return None
+        tail = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-6:]
+        return f"serveren stoppede med kode {code}: " + " / ".join(line.strip()[:160] for line in tail)
+
     def rss(self) -> tuple[int, list[tuple[int, int]]]:
         pids = process_tree(self.proc.pid)
         per = [(pid, rss_kib(pid)) for pid in pids]
@@ -418,6 +426,8 @@ def load(port: int, bodies: list[bytes], clients: int, duration: float,
                     samples.append(f"HTTP {response.status}: {payload[:120].decode(errors='replace')}")
             except (OSError, http.client.HTTPException) as exc:
                 ok = False
+                if isinstance(exc, ConnectionRefusedError):
+                    time.sleep(0.05)  # the server is gone; do not spin
                 if samples is not None and len(samples) < 5:
                     samples.append(f"{type(exc).__name__}: {exc}")
                 conn.close()
@@ -468,6 +478,8 @@ def run_http(worker_counts: list[int], client_counts: list[int], duration: float
                 samples: list[str] = []
                 n, errors, latencies, seconds = load(server.port, bodies, clients, duration, samples)
                 run.levels.append(Level(workers, clients, seconds, n, errors, latencies, samples))
+                if (why := server.died()) is not None:
+                    raise RuntimeError(why)
             run.rss_kib, run.rss_per_process = server.rss()
         except RuntimeError as exc:
             run.error = str(exc)

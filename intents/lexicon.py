@@ -50,6 +50,8 @@ ABBREVIATIONS = {
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "kost": ("udgift",), "brug": ("udgift",), "omkostning": ("udgift",), "spend": ("udgift",),
     "forbrug": ("udgift",), "bruge": ("udgift",), "koste": ("udgift",),
+    # "ældreområdet", "skoleområdet": a policy area, asked about for its spending.
+    "omraade": ("udgift",), "omraad": ("udgift",),
 }
 # One-way: "ældre" in a question means the figures' 65+/67+ population, but a term's "ældre"
 # ("andelen af ældre") must not be satisfied by a question's "65+-årige".

@@ -96,3 +96,6 @@ def substitute(question: str, span: tuple[int, int], replacement: str) -> str:
     """The user's question with one part replaced (a figure's short name or a municipality's name)."""
     s, e = span
     return (question[:s] + replacement + question[e:]).strip()
+
+SAVINGS_DEFAULT = ("Jeg har regnet på {name}, som KL's råderumsberegning tager udgangspunkt i. "
+                   "Spørg fx om ældreområdet eller dagtilbud for et bestemt område.")

@@ -16,6 +16,9 @@ from intents.lexicon import Lexicon
 from intents.places import Place, PlaceMatcher, PlaceScan
 from intents.result import Draft, ParseResult
 from intents.slots import Slots, resolve
+
+# The figure a råderum question is about when it names no area (KL's Råderumsbenchmark starts here).
+SAVINGS_DEFAULT_LABEL = "Serviceudgifter pr. indb."
 from intents.text import MAX_CHARS, clean, tokenize
 from intents.timeexpr import find_years
 from semantic_layer.model import Catalog
@@ -73,8 +76,11 @@ class Parser:
             return self._refuse(msg.FOREIGN.format(name=scan.foreign[0]))
         time = find_years(toks)
         ops = {c.kind: c for c in cues.find(text, "op")}
+        # Råderum with no area named is about service expenditure, as in KL's Råderumsbenchmark.
         extra = frozenset({"udgift"}) if "savings" in ops else frozenset()
         fig = self.figures.choose(toks, set(scan.used), q, extra)
+        if extra and not fig.tokens and not (context and context.metrics):
+            fig = self._savings_default()
         bare = [h for h in scan.regions if not h.words.casefold().startswith("region")]
         if bare:  # "Udgiftsbehov (hovedstaden)": a bare region name may belong to the figure's name
             free = {i for h in bare for i in range(h.start, h.end)}
@@ -106,6 +112,14 @@ class Parser:
             else:
                 draft.step(h.words, f"{p.display} ({p.code})", "municipality")
         return self._finish(q, resolve(slots, draft, self.catalog), draft, fig, slots)
+
+    def _savings_default(self) -> FigureChoice:
+        """Råderum with no area named: service expenditure per inhabitant, KL's starting point; said aloud."""
+        metric = self.catalog.by_label(SAVINGS_DEFAULT_LABEL)
+        if metric is None:
+            return FigureChoice(status="none")
+        return FigureChoice(status="chosen", metric=metric.id, words="(intet område nævnt)",
+                            notes=[msg.SAVINGS_DEFAULT.format(name=metric.short_name)])
 
     def _finish(self, q: str, spec: QuerySpec | None, draft: Draft, fig: FigureChoice, slots: Slots) -> ParseResult:
         """Turn the resolved slots into a result: a spec, or a clarification for the missing part."""

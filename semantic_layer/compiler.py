@@ -284,7 +284,7 @@ class Compiler:
 
     def _compile_single(self, spec: QuerySpec, metric: Metric) -> Compiled:
         region_only = spec.comparison.kind == ComparisonKind.REGION and spec.comparison.region_code
-        if not spec.municipalities and not region_only and spec.operation not in (
+        if not [c for c in spec.municipalities] and not region_only and spec.operation not in (
                 Operation.RANK, Operation.DISTRIBUTION):
             raise CompileError("Spørgsmålet nævner ingen kommune.")
         published = self.published_national is None or metric.label in self.published_national

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlglot import exp, select
 
 from semantic_layer.model import Aggregation, Metric
-from semantic_layer.spec import REGION_CODES, Benchmark, Comparison, ComparisonKind, Operation, QuerySpec
+from semantic_layer.spec import NATIONAL_CODE, REGION_CODES, Benchmark, Comparison, ComparisonKind, Operation, QuerySpec
 from semantic_layer.sqlbits import RESULT_COLUMNS, codes, col, lit, not_null, row, table
 
 SIMILAR_BASIS = "Socioøkonomisk indeks"
@@ -29,6 +29,12 @@ class SinglePlan:
     """Builds the statement for one metric; `group_label` names the computed group, if any."""
 
     def __init__(self, spec: QuerySpec, metric: Metric, published_national: bool) -> None:
+        self.national_only = False
+        if NATIONAL_CODE in spec.municipalities:
+            # "på landsplan": the published national figure is the subject; no municipality rows.
+            spec = spec.model_copy(update={"include_national": True, "municipalities": tuple(
+                c for c in spec.municipalities if c != NATIONAL_CODE)})
+            self.national_only = not spec.municipalities
         regions = [c for c in spec.municipalities if c in REGION_CODES]
         if regions and spec.operation not in (Operation.RANK, Operation.DISTRIBUTION):
             # A region named as the subject is its municipalities and their average (code 1081-1085).
@@ -50,6 +56,8 @@ class SinglePlan:
         """Predicate on cells `o`/`mu` choosing the municipalities; None means all 98."""
         spec, subjects = self.spec, self.spec.municipalities
         code = col("municipality_code", "o")
+        if self.national_only:
+            return exp.false()
         if spec.operation in (Operation.RANK, Operation.DISTRIBUTION):
             return col("region_code", "mu").eq(lit(spec.rank_region)) if spec.rank_region else None
         kind = spec.comparison.kind

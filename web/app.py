@@ -88,22 +88,39 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return _error_response(request, 500, FAULT_TEXT)
 
 
-def _warm_up() -> None:
+def _warm_up(app: FastAPI) -> None:
     """Build the assistant (and, on a first run, the warehouse) before the first question arrives."""
     try:
         from assistant.service import get_assistant
 
-        get_assistant()
+        app.state.assistant = get_assistant()
     except Exception:
         log.exception("warming up the assistant failed; the first request will try again")
 
 
+def release_assistant(assistant: object | None) -> None:
+    """Close the assistant's DuckDB resources at shutdown (its `close()`, else its warehouse's).
+
+    Leaving the warehouse's watchdog thread running into interpreter shutdown sometimes aborts the
+    process ("terminate called ... FATAL: exception not rethrown")."""
+    if assistant is None:
+        return
+    close = getattr(assistant, "close", None) or getattr(getattr(assistant, "warehouse", None), "close", None)
+    if callable(close):
+        try:
+            close()
+        except Exception:
+            log.exception("closing the assistant failed")
+
+
 def create_app(warm_up: bool = True) -> FastAPI:
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.assistant = None
         if warm_up:
-            threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+            threading.Thread(target=_warm_up, args=(app,), name="warm-up", daemon=True).start()
         yield
+        release_assistant(app.state.assistant)
 
     app = FastAPI(
         title="Nøgletal",

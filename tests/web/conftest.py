@@ -19,7 +19,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from web.app import create_app  # noqa: E402
+from web.app import create_app, release_assistant  # noqa: E402
 
 from .html import Doc  # noqa: E402
 
@@ -29,6 +29,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_assistant() -> Iterator[None]:
+    """Stop the warehouse's threads before the interpreter exits (see web.app.release_assistant)."""
+    yield
+    from assistant.service import get_assistant
+
+    release_assistant(get_assistant())
 
 
 @pytest.fixture(scope="session")
