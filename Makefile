@@ -34,7 +34,7 @@ lint: install
 
 test: install frontend chromium
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest
 
 bench: install warehouse
 	$(BIN)/noegletal bench

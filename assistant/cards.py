@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.contract import Break, MetricCard
-from assistant.formatting import UNIT_LABEL
+from assistant.formatting import UNIT_LABEL, danish_date
 from assistant.writer import averaging_text
 from semantic_layer.model import SOURCES, Catalog, Metric, Unit
 from warehouse.client import Warehouse
@@ -78,6 +78,6 @@ def warnings_for(metric: Metric, vintage: Vintage | None, years: list[int]) -> l
     if vintage and metric.unit == Unit.KR:
         budget = budget_years(vintage, years)
         if budget:
-            out.append(f"Tallene for {', '.join(map(str, budget))} er fra eksporten af {vintage.export_date}, "
+            out.append(f"Tallene for {', '.join(map(str, budget))} er fra eksporten af {danish_date(vintage.export_date)}, "
                        f"før regnskabet for året forelå; de bygger derfor på kommunernes budgetter.")
     return out

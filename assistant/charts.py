@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.contract import Observation
-from assistant.formatting import UNIT_LABEL
+from assistant.formatting import UNIT_LABEL, capitalize
 from semantic_layer.model import Metric
 from semantic_layer.spec import Operation, QuerySpec
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 TOPOJSON_URL = "/api/geo/kommuner.topojson"
 DANISH_FORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}
 
 
 def _base(metric: Metric, title: str) -> dict[str, Any]:
-    return {"$schema": SCHEMA, "title": title, "width": "container", "config": {
+    return {"$schema": SCHEMA, "title": capitalize(title), "width": "container", "config": {
         "locale": {"number": DANISH_FORMAT}, "axis": {"labelFontSize": 12, "titleFontSize": 12}}}
 
 
@@ -28,7 +28,8 @@ def _points(observations: list[Observation], roles: tuple[str, ...]) -> list[dic
              "vist": o.display} for o in observations if o.role in roles and o.value is not None]
 
 
-def chart_for(spec: QuerySpec, observations: list[Observation], metric: Metric) -> tuple[dict[str, Any] | None, str | None]:
+def chart_for(spec: QuerySpec, observations: list[Observation],
+              metric: Metric) -> tuple[dict[str, Any] | None, str | None]:
     unit = UNIT_LABEL[metric.unit]
     y_title = f"{metric.short_name} ({unit})"
     op = spec.operation
@@ -46,12 +47,16 @@ def chart_for(spec: QuerySpec, observations: list[Observation], metric: Metric) 
                                             "fields": ["værdi", "område", "vist"]}},
             ],
             "projection": {"type": "mercator"},
-            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
-            "encoding": {
-                "color": {"field": "værdi", "type": "quantitative", "title": unit,
-                          "scale": {"scheme": "blues"}, "legend": {"format": _fmt(metric)}},
-                "tooltip": [{"field": "område", "title": "Kommune"}, {"field": "vist", "title": "Værdi"}],
-            },
+            "layer": [
+                {"mark": {"type": "geoshape", "fill": "#d9d9d9", "stroke": "#ffffff", "strokeWidth": 0.4},
+                 "encoding": {"tooltip": [{"field": "properties.KOMNAVN", "title": "Kommune (ingen værdi)"}]}},
+                {"transform": [{"filter": "isValid(datum['værdi'])"}],
+                 "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
+                 "encoding": {
+                     "color": {"field": "værdi", "type": "quantitative", "title": unit,
+                               "scale": {"scheme": "blues"}, "legend": {"format": _fmt(metric)}},
+                     "tooltip": [{"field": "område", "title": "Kommune"}, {"field": "vist", "title": "Værdi"}]}},
+            ],
         }
         return chart, "map"
     if op == Operation.TREND or (len({o.year for o in observations}) > 1 and op != Operation.RANK):

@@ -45,3 +45,13 @@ def percent(value: float, decimals: int = 1) -> str:
 
 def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+
+
+def danish_date(iso: str) -> str:
+    """'2024-03-30' -> '30. marts 2024'."""
+    year, month, day = (int(part) for part in iso[:10].split("-"))
+    return f"{day}. {MONTHS[month - 1]} {year}"

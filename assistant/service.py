@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from assistant.contract import (
     Understood,
 )
 from assistant.conversations import ConversationStore
+from assistant.formatting import number
 from assistant.writer import write
 from intents import Parser, ParseResult, Place
 from semantic_layer.compiler import CompileError, Compiler
@@ -114,10 +116,14 @@ class Assistant:
             result = self.warehouse.query(safe)
         except QueryError as exc:
             return SqlResult(status="error", message=str(exc), sql=safe)
-        rows = [[v if isinstance(v, int | float | str | type(None)) else str(v) for v in r] for r in result.rows]
-        return SqlResult(status="ok", message=f"{len(rows)} rækker på {result.elapsed_ms:.1f} ms.", sql=safe,
+        rows = [[_plain(v) for v in r] for r in result.rows]
+        message = f"{number(len(rows))} rækker på {number(result.elapsed_ms, 1)} ms."
+        return SqlResult(status="ok", message=message, sql=safe,
                          columns=result.columns, rows=rows, truncated=result.truncated,
                          elapsed_ms=round(result.elapsed_ms, 2))
+
+    def close(self) -> None:
+        self.warehouse.close()
 
     def metrics(self) -> list[MetricCard]:
         return list(self.cards.values())
@@ -215,6 +221,15 @@ class Assistant:
             return (f"Der er ingen tal for {metric.short_name} i {asked}. "
                     f"Der findes tal for årene {first}–{last}.")
         return None
+
+
+def _plain(value: object) -> object:
+    """JSON-friendly cell: Decimal -> float (a number, not text), dates -> ISO text."""
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
 
 
 _lock = threading.Lock()

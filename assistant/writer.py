@@ -12,8 +12,8 @@ from semantic_layer.model import Aggregation, Metric, Polarity, Unit
 from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec
 
 AVERAGING = {
-    Aggregation.WEIGHTED: "vægtet med {pop} (summen af tællere over summen af nævnere, som ministeriet gør)",
-    Aggregation.UNWEIGHTED: "uvægtet gennemsnit, da nævneren ikke findes som antal i lageret",
+    Aggregation.WEIGHTED: "vægtet med {pop}, som ministeriet gør",
+    Aggregation.UNWEIGHTED: "et uvægtet gennemsnit, da nævneren ikke findes som antal i lageret",
     Aggregation.SUM: "summen af kommunerne",
 }
 POPULATION_WORDS = {"indbyggere": "antal indbyggere", "skattegrundlag": "udskrivningsgrundlaget",
@@ -118,9 +118,13 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
         Operation.RANK: _rank_text, Operation.DISTRIBUTION: _distribution_text, Operation.SAVINGS: _savings_text,
         Operation.OVERVIEW: _overview_text,
     }[op](spec, rows, metric, metric_of, names, group_label)
-    if any(r["role"] == "group" for r in rows):
-        text += f" Gruppegennemsnittet er {averaging_text(metric)}."
-    if any(r["role"] == "national" and r["status"] == "computed" for r in rows):
+    if op == Operation.OVERVIEW:
+        pass  # each figure has its own method; the definition cards say which
+    elif any(r["role"] == "group" and r["value"] is not None for r in rows):
+        text += f" Gennemsnittet er {averaging_text(metric)}."
+    elif any(r["role"] == "group" for r in rows):
+        text += " Gruppens gennemsnit kan ikke beregnes, fordi tallene mangler for alle dens kommuner."
+    if op != Operation.OVERVIEW and any(r["role"] == "national" and r["status"] == "computed" for r in rows):
         text += (" Hele landet er summen af de 98 kommuner." if metric.aggregation == Aggregation.SUM else
                  " Ministeriet offentliggør intet landstal for dette nøgletal; landstallet er beregnet på samme måde.")
     table = _table([r for r in rows], metric_of, op)
@@ -257,7 +261,10 @@ def _rank_text(spec, rows, metric, metric_of, names, group_label) -> str:  # typ
     listing = ", ".join(f"{r['municipality']} ({value_text(r['value'], metric)})" for r in top)
     if spec.rank_n > len(top):
         listing += f" (kun {len(top)} kommuner har tal)"
-    text = f"De {len(top)} kommuner{scope} med {word} {metric.short_name} i {year}: {listing}."
+    tied = [r["municipality"] for r in top if r["rank"] == top[-1]["rank"]] if len(top) > spec.rank_n else []
+    if tied:
+        listing += f" — {' og '.join([', '.join(tied[:-1]), tied[-1]])} deler {top[-1]['rank']}.-pladsen"
+    text = f"De {min(len(top), spec.rank_n)} kommuner{scope} med {word} {metric.short_name} i {year}: {listing}."
     total = ranked[0]["weight"]
     for r in ranked:
         if r["role"] == "subject":
@@ -319,8 +326,8 @@ def _overview_text(spec, rows, metric, metric_of, names, group_label) -> str:  #
             continue
         better = (rel > 0) == (m.polarity == Polarity.HIGHER_IS_BETTER)
         (good if better else bad).append(f"{m.short_name} ({percent(rel)} i forhold til landet)")
-    text = (f"Overblik over {name}: {len(subject_rows)} nøgletal fra hvert tema, seneste år med data, "
-            f"sammenlignet med nabokommunerne og hele landet.")
+    text = (f"Overblik over {name}: {len(subject_rows)} centrale nøgletal på tværs af temaerne, seneste år med "
+            f"data, sammenlignet med nabokommunerne og hele landet.")
     if good:
         text += " Gunstigt: " + "; ".join(good[:4]) + "."
     if bad:

@@ -41,6 +41,8 @@ class Warehouse:
         self._local = threading.local()
         # One watchdog for all threads: cheaper than a timer thread per query.
         self._deadlines: dict[int, tuple[float, duckdb.DuckDBPyConnection]] = {}
+        self._connections: list[duckdb.DuckDBPyConnection] = []  # every thread's, so close() reaches them all
+        self._registry_lock = threading.Lock()
         self._stop = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="warehouse-watchdog", daemon=True)
         self._watchdog.start()
@@ -72,6 +74,8 @@ class Warehouse:
             con.execute("SET lock_configuration = true")
         self._local.con = con
         self._local.stamp = stamp
+        with self._registry_lock:
+            self._connections.append(con)
         return con
 
     def query(self, sql: str, params: list[Any] | None = None) -> Results:
@@ -105,9 +109,16 @@ class Warehouse:
         return result.rows[0][0] if result.rows else None
 
     def close(self) -> None:
+        """Stop the watchdog and close every thread's connection (a clean exit for DuckDB's threads)."""
         self._stop.set()
         self._deadlines.clear()
-        con = getattr(self._local, "con", None)
-        if con is not None:
-            con.close()
-            self._local.con = None
+        if self._watchdog.is_alive() and self._watchdog is not threading.current_thread():
+            self._watchdog.join(timeout=1)
+        with self._registry_lock:
+            connections, self._connections = self._connections, []
+        for con in connections:
+            try:
+                con.close()
+            except duckdb.Error:
+                pass
+        self._local = threading.local()

@@ -61,6 +61,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else ""
     english = {s.phrase for s in HTTPStatus}
+    if exc.status_code == 400 and detail.startswith("There was an error parsing the body"):
+        detail = "Ugyldig forespørgsel: kroppen kan ikke læses (forventede JSON i UTF-8)."
     if not detail or detail in english:
         detail = DANISH_STATUS.get(exc.status_code, f"Fejl {exc.status_code}.")
     response = _error_response(request, exc.status_code, detail)

@@ -3,6 +3,8 @@ of the 98 municipalities built here from the answer's observations."""
 
 from __future__ import annotations
 
+import copy
+import textwrap
 from collections import Counter
 from typing import Any
 
@@ -12,6 +14,7 @@ GEO_URL = "/api/geo/kommuner.topojson"
 GEO_OBJECT = "stdin"  # the TopoJSON object holding the municipality polygons
 _COMPOSITE_KEYS = ("facet", "concat", "hconcat", "vconcat", "repeat")
 _MISSING_COLOUR = "#d9d9d9"
+_TITLE_WIDTH = 40  # characters per title line, so a title fits a phone
 
 
 def chart_spec(answer: Answer) -> dict[str, Any] | None:
@@ -20,10 +23,10 @@ def chart_spec(answer: Answer) -> dict[str, Any] | None:
         return None
     if answer.chart_kind == "map":
         if answer.chart and _uses_geo(answer.chart):
-            return _responsive(dict(answer.chart))
+            return _legend_below(_responsive(copy.deepcopy(answer.chart)))
         return map_spec(answer)
     if answer.chart:
-        return _responsive(dict(answer.chart))
+        return _responsive(copy.deepcopy(answer.chart))
     return None
 
 
@@ -40,9 +43,21 @@ def _responsive(spec: dict[str, Any]) -> dict[str, Any]:
         spec["width"] = "container"
         spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     title = spec.get("title")
-    if isinstance(title, str) and len(title) > 40 and " (" in title:
-        head, _, tail = title.partition(" (")
-        spec["title"] = {"text": [head, f"({tail}"], "anchor": "start"}
+    if isinstance(title, str):
+        title = {"text": title}
+    if isinstance(title, dict) and isinstance(title.get("text"), str) and len(title["text"]) > _TITLE_WIDTH:
+        head, paren, tail = title["text"].partition(" (")
+        lines = textwrap.wrap(head, _TITLE_WIDTH) + ([f"({tail}"] if paren else [])
+        spec["title"] = {**title, "text": lines, "anchor": "start"}
+    return spec
+
+
+def _legend_below(spec: dict[str, Any]) -> dict[str, Any]:
+    """A map's colour legend under the map, so the map keeps the width on a phone."""
+    color = spec.get("encoding", {}).get("color")
+    if isinstance(color, dict) and color.get("legend", {}) is not None:
+        color["legend"] = {**color.get("legend", {}), "orient": "bottom", "direction": "horizontal",
+                           "gradientLength": 220}
     return spec
 
 

@@ -106,7 +106,8 @@ def test_map_answer_gets_a_geoshape_spec(client: TestClient) -> None:
     assert view is not None and view.get("data-kind") == "map"
     spec = json.loads(doc.select_one(f"script#{view.get('data-chart')}").text())
     assert spec["data"]["url"] == "/api/geo/kommuner.topojson"
-    assert spec["mark"]["type"] == "geoshape" if isinstance(spec["mark"], dict) else spec["mark"] == "geoshape"
+    marks = [layer["mark"] for layer in spec.get("layer", [spec])]
+    assert all((m["type"] if isinstance(m, dict) else m) == "geoshape" for m in marks)
     assert len(doc.select("table.data tbody tr")) >= 90
 
 
@@ -175,3 +176,11 @@ def test_sql_without_javascript_is_a_whole_page(client: TestClient) -> None:
     doc = Doc(client.post("/sql", data={"sql": "SELECT 42 AS svar"}).text)
     assert doc.select_one("html").get("lang") == "da"
     assert doc.select_one("td").text().strip() == "42"
+
+
+def test_page_without_npm_libraries_still_works(client: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("web.views.vendor_available", lambda: False)
+    doc = Doc(client.get("/").text)
+    assert "install.sh" in doc.select_one("p.notice").text()
+    assert [s.get("src") for s in doc.select("script[src]")] == ["/static/app.js"]
+    assert doc.select_one("form#ask-form").get("action") == "/chat"  # plain form post still works

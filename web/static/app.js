@@ -43,6 +43,10 @@
         chartMessage(el, "Diagrammet kunne ikke læses. Tallene står i tabellen.");
         return;
       }
+      if (el.dataset.kind === "map" && el.clientWidth) {
+        // Denmark is about 5:4; a fixed height leaves a small map and empty space on a phone.
+        spec.height = Math.max(240, Math.min(460, Math.round(el.clientWidth * 0.78)));
+      }
       window.vegaEmbed(el, spec, {
         renderer: "svg",
         actions: { export: true, source: false, compiled: false, editor: false },
