@@ -291,7 +291,7 @@ class Compiler:
         plan = SinglePlan(spec, metric, published)
         final = plan.build()
         label = None if plan.group_label == "region" else plan.group_label
-        return Compiled(plan.spec, final.sql(dialect="duckdb", pretty=True), final, label, None,
+        return Compiled(plan.spec, final.sql(dialect="duckdb", pretty=True, copy=False), final, label, None,
                         tuple(self._plan(spec, [metric], plan.group_label)))
 
     def _check_savings(self, metric: Metric) -> None:

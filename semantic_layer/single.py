@@ -69,49 +69,49 @@ class SinglePlan:
         if kind == ComparisonKind.NEIGHBOURS or (spec.operation == Operation.SAVINGS
                                                  and spec.benchmark == Benchmark.NEIGHBOURS):
             self.group_label = "Nabokommunernes gennemsnit"
-            own = select(subject.copy().as_("municipality_code"))
-            others = select("neighbour_code").from_("neighbours").where(col("municipality_code").eq(subject))
-            return code.isin(query=exp.union(own, others, distinct=False))
+            own = select(subject.copy().as_("municipality_code", copy=False))
+            others = select(col("neighbour_code")).from_(exp.to_table("neighbours"), copy=False).where(col("municipality_code").eq(subject), copy=False)
+            return code.isin(query=exp.union(own, others, distinct=False, copy=False), copy=False)
         if kind == ComparisonKind.REGION or (spec.operation == Operation.SAVINGS
                                              and spec.benchmark == Benchmark.REGION):
             self.group_label = "region"
             self.region = lit(spec.comparison.region_code) if spec.comparison.region_code else select(
-                "region_code").from_("municipalities").where(col("municipality_code").eq(subject)).subquery()
+                "region_code").from_(exp.to_table("municipalities"), copy=False).where(col("municipality_code").eq(subject), copy=False).subquery()
             # The subject stays in the answer even when compared with another region.
-            return exp.or_(code.eq(subject), col("region_code", "mu").eq(self.region.copy()))
+            return exp.or_(code.eq(subject), col("region_code", "mu").eq(self.region.copy()), copy=False)
         if kind == ComparisonKind.SIMILAR:
             self.group_label = "Sammenlignelige kommuners gennemsnit"
             self.ctes.append(("similar", self._similar(subjects[0], spec.comparison.similar_n)))
-            return code.isin(query=select("municipality_code").from_("similar"))
-        return code.isin(*codes(subjects))
+            return code.isin(query=select(col("municipality_code")).from_(exp.to_table("similar"), copy=False), copy=False)
+        return code.isin(*codes(subjects), copy=False)
 
     def _similar(self, subject: int, n: int) -> exp.Expression:
         """The subject and its n nearest by socio-economic index and log population (standardised)."""
-        basis = (select(col("municipality_code", "o"), col("value", "o").as_("idx"),
-                        exp.func("ln", col("population", "p")).as_("lnpop"))
-                 .from_(table("observations", "o"))
+        basis = (select(col("municipality_code", "o"), col("value", "o").as_("idx", copy=False),
+                        exp.func("ln", col("population", "p")).as_("lnpop", copy=False))
+                 .from_(table("observations", "o"), copy=False)
                  .join(table("population", "p"), on=exp.and_(
                      col("municipality_code", "p").eq(col("municipality_code", "o")),
-                     col("year", "p").eq(col("year", "o"))))
+                     col("year", "p").eq(col("year", "o")), copy=False), copy=False)
                  .where(exp.and_(col("figure", "o").eq(lit(SIMILAR_BASIS)), not_null(col("value", "o")),
-                                 col("year", "o").eq(select(exp.func("max", col("year"))).from_("observations").where(
+                                 col("year", "o").eq(select(exp.func("max", col("year"))).from_(exp.to_table("observations"), copy=False).where(
                                      exp.and_(col("figure").eq(lit(SIMILAR_BASIS)), not_null(col("value")),
-                                              col("municipality_code").eq(lit(subject)))).subquery()))))
+                                              col("municipality_code").eq(lit(subject)), copy=False), copy=False).subquery()), copy=False), copy=False))
         z = {name: exp.Div(this=exp.paren(exp.Sub(this=col(name), expression=exp.Window(this=exp.func("avg", col(name))))),
                            expression=exp.Window(this=exp.func("stddev_pop", col(name)))) for name in ("idx", "lnpop")}
-        scored = select("municipality_code", z["idx"].as_("zi"), z["lnpop"].as_("zp")).from_(basis.subquery("b"))
-        me = select("zi", "zp").from_(scored.subquery("s0")).where(col("municipality_code").eq(lit(subject)))
+        scored = select(col("municipality_code"), z["idx"].as_("zi", copy=False), z["lnpop"].as_("zp", copy=False)).from_(basis.subquery("b"), copy=False)
+        me = select(col("zi"), col("zp")).from_(scored.subquery("s0"), copy=False).where(col("municipality_code").eq(lit(subject)), copy=False)
         distance = exp.Add(this=exp.func("power", exp.Sub(this=col("zi", "s"), expression=col("zi", "me")), lit(2)),
                            expression=exp.func("power", exp.Sub(this=col("zp", "s"), expression=col("zp", "me")),
                                                lit(2)))
-        return (select(col("municipality_code", "s")).from_(scored.subquery("s"))
-                .join(me.subquery("me"), join_type="cross").order_by(distance).limit(n + 1))
+        return (select(col("municipality_code", "s")).from_(scored.subquery("s"), copy=False)
+                .join(me.subquery("me"), join_type="cross", copy=False).order_by(distance, copy=False).limit(n + 1, copy=False))
 
     def _latest(self, anchored: bool) -> exp.Expression:
-        where = exp.and_(col("figure").eq(self.fig), not_null(col("value")))
+        where = exp.and_(col("figure").eq(self.fig), not_null(col("value")), copy=False)
         if anchored and self.spec.municipalities:
-            where = exp.and_(where, col("municipality_code").isin(*codes(self.spec.municipalities)))
-        return select(exp.func("max", col("year"))).from_("observations").where(where).subquery()
+            where = exp.and_(where, col("municipality_code").isin(*codes(self.spec.municipalities), copy=False), copy=False)
+        return select(exp.func("max", col("year"))).from_(exp.to_table("observations"), copy=False).where(where, copy=False).subquery()
 
     def _years(self, year: exp.Expression) -> exp.Expression:
         y = self.spec.years
@@ -120,28 +120,28 @@ class SinglePlan:
             return year.eq(lit(y.start))
         if y.kind == "range":
             end = self._latest(anchored) if y.end is None else lit(y.end)  # "siden 2015": up to the last data
-            return year.between(lit(y.start), end)
+            return year.between(lit(y.start), end, copy=False)
         if y.kind == "last_n":
             latest = self._latest(anchored)  # the last n years WITH data: not the empty years after them
-            return exp.and_(year > exp.Sub(this=latest, expression=lit(y.last_n)), year <= latest.copy())
+            return exp.and_(year > exp.Sub(this=latest, expression=lit(y.last_n)), year <= latest.copy(), copy=False)
         return year.eq(self._latest(anchored))
 
     # -- parts -----------------------------------------------------------------------------------
     def _cells(self) -> exp.Expression:
         subjects = self.spec.municipalities
-        role = (exp.Case().when(col("municipality_code", "o").isin(*codes(subjects)), lit("subject"))
+        role = (exp.Case().when(col("municipality_code", "o").isin(*codes(subjects), copy=False), lit("subject"))
                 .else_(lit("member")) if subjects else lit("member"))
         members = self._members()
-        where = exp.and_(col("figure", "o").eq(self.fig), self._years(col("year", "o")))
+        where = exp.and_(col("figure", "o").eq(self.fig), self._years(col("year", "o")), copy=False)
         if members is not None:
-            where = exp.and_(where, members)
+            where = exp.and_(where, members, copy=False)
         return (select(*row(metric_id=self.mid, municipality_code=col("municipality_code", "o"),
                             municipality=col("municipality_name", "mu"), year=col("year", "o"),
                             value=col("value", "o"), status=col("status", "o"), role=role))
-                .from_(table("observations", "o"))
+                .from_(table("observations", "o"), copy=False)
                 .join(table("municipalities", "mu"), on=col("municipality_code", "mu").eq(
-                    col("municipality_code", "o")))
-                .where(where))
+                    col("municipality_code", "o")), copy=False)
+                .where(where, copy=False))
 
     def _group(self, source: str, where: exp.Expression | None, code: exp.Expression,
                label: exp.Expression, role: str = "group") -> exp.Expression:
@@ -150,22 +150,22 @@ class SinglePlan:
                             value=average(self.metric, col("value", "g"), col("persons", "w")),
                             status=lit("computed"), role=lit(role),
                             n_values=exp.func("count", col("value", "g")), n_members=exp.Count(this=exp.Star())))
-        query = query.from_(table(source, "g"))
+        query = query.from_(table(source, "g"), copy=False)
         if self.metric.aggregation == Aggregation.WEIGHTED:
             query = query.join(table("population_groups", "w"), join_type="left", on=exp.and_(
                 col("group_id", "w").eq(lit(self.metric.denominator_population)),
-                col("municipality_code", "w").eq(col("municipality_code", "g")), col("year", "w").eq(col("year", "g"))))
+                col("municipality_code", "w").eq(col("municipality_code", "g")), col("year", "w").eq(col("year", "g")), copy=False), copy=False)
         if where is not None:
-            query = query.where(where)
-        return query.group_by(col("year", "g"))
+            query = query.where(where, copy=False)
+        return query.group_by(col("year", "g"), copy=False)
 
     def _national(self) -> exp.Expression:
         if self.published:
             return (select(*row(metric_id=self.mid, municipality_code=lit(0), municipality=lit("Hele landet"),
                                 year=col("year"), value=col("value"), status=col("status"), role=lit("national")))
-                    .from_("national").where(exp.and_(col("figure").eq(self.fig), self._years(col("year")))))
-        everyone = (select(col("municipality_code"), col("year"), col("value")).from_("observations")
-                    .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")))))
+                    .from_(exp.to_table("national"), copy=False).where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
+        everyone = (select(col("municipality_code"), col("year"), col("value")).from_(exp.to_table("observations"), copy=False)
+                    .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
         self.ctes.append(("everyone", everyone))
         return self._group("everyone", None, lit(0), lit("Hele landet (beregnet)"), role="national")
 
@@ -173,68 +173,68 @@ class SinglePlan:
         spec = self.spec
         cells = self._cells()  # may add the 'similar' CTE it reads from
         self.ctes.append(("cells", cells))
-        parts: list[exp.Expression] = [select(*[col(c) for c in RESULT_COLUMNS]).from_("cells")]
+        parts: list[exp.Expression] = [select(*[col(c) for c in RESULT_COLUMNS]).from_(exp.to_table("cells"), copy=False)]
         if self.group_label is not None:
             region = self.group_label == "region"
             code: exp.Expression = lit(None)
             label: exp.Expression = lit(self.group_label)
             if region:
                 code = self.region.copy()
-                label = select("region_name").from_("regions").where(col("region_code").eq(code.copy())).subquery()
-                where = col("municipality_code", "g").isin(query=select("municipality_code").from_(
-                    "municipalities").where(col("region_code").eq(self.region.copy())))
+                label = select(col("region_name")).from_(exp.to_table("regions"), copy=False).where(col("region_code").eq(code.copy()), copy=False).subquery()
+                where = col("municipality_code", "g").isin(query=select(col("municipality_code")).from_(
+                    "municipalities", copy=False).where(col("region_code").eq(self.region.copy()), copy=False), copy=False)
             else:
                 where = col("role", "g").eq(lit("member"))
                 if self.metric.aggregation == Aggregation.SUM:
                     label = lit(self.group_label.replace("s gennemsnit", " i alt").replace("ernes", "erne"))
             self.ctes.append(("grp", self._group("cells", where, code, label)))
-            parts.append(select("*").from_("grp"))
+            parts.append(select(exp.Star()).from_(exp.to_table("grp"), copy=False))
         if spec.include_national or spec.operation == Operation.SAVINGS:
             self.ctes.append(("nat", self._national()))
-            parts.append(select("*").from_("nat"))
+            parts.append(select(exp.Star()).from_(exp.to_table("nat"), copy=False))
         if spec.operation == Operation.RANK:
             parts[0] = self._ranked()
         if spec.operation == Operation.SAVINGS:
             self.ctes.append(("bench", self._benchmark()))
             self.ctes.append(("savings", self._savings()))
-            parts += [select("*").from_("bench"), select("*").from_("savings")]
+            parts += [select(exp.Star()).from_(exp.to_table("bench"), copy=False), select(exp.Star()).from_(exp.to_table("savings"), copy=False)]
         result = parts[0]
         for part in parts[1:]:
-            result = exp.union(result, part, distinct=False)
+            result = exp.union(result, part, distinct=False, copy=False)
         rank_order = exp.Ordered(this=col("rank"), nulls_first=False)
         role_order = exp.Case().when(col("role").eq(lit("subject")), lit(0)).when(
             col("role").eq(lit("member")), lit(1)).else_(lit(2))
-        final = select("*").from_(result.subquery("r")).order_by(
+        final = select(exp.Star()).from_(result.subquery("r"), copy=False).order_by(
             col("year"), rank_order if spec.operation == Operation.RANK else role_order, col("role"),
-            col("municipality_code"))
+            col("municipality_code"), copy=False)
         for name, query in self.ctes:
-            final = final.with_(name, as_=query)
-        return final.limit(5000)
+            final = final.with_(name, as_=query, copy=False)
+        return final.limit(5000, copy=False)
 
     def _ranked(self) -> exp.Expression:
         order = exp.Order(expressions=[exp.Ordered(this=col("value"), desc=self.spec.rank_order == "desc",
                                                    nulls_first=False)])
         ranked = select(*[col(c) for c in RESULT_COLUMNS[:9]],
-                        exp.Window(this=exp.func("rank"), partition_by=[col("year")], order=order).as_("rank"),
-                        exp.Window(this=exp.func("count", col("value")), partition_by=[col("year")]).as_("weight")
-                        ).from_("cells")
+                        exp.Window(this=exp.func("rank"), partition_by=[col("year")], order=order).as_("rank", copy=False),
+                        exp.Window(this=exp.func("count", col("value")), partition_by=[col("year")]).as_("weight", copy=False)
+                        ).from_(exp.to_table("cells"), copy=False)
         self.ctes.append(("ranked", ranked))
-        return select("*").from_("ranked").where(exp.or_(col("rank") <= lit(self.spec.rank_n),
-                                                         col("role").eq(lit("subject"))))
+        return select(exp.Star()).from_(exp.to_table("ranked"), copy=False).where(exp.or_(col("rank") <= lit(self.spec.rank_n),
+                                                         col("role").eq(lit("subject")), copy=False), copy=False)
 
     def _benchmark(self) -> exp.Expression:
         benchmark = self.spec.benchmark
         if benchmark == Benchmark.LOWEST_QUARTILE:
-            everyone = (select(col("year"), col("value")).from_("observations")
-                        .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")))))
+            everyone = (select(col("year"), col("value")).from_(exp.to_table("observations"), copy=False)
+                        .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
             return (select(*row(metric_id=self.mid, municipality=lit("Laveste kvartil (25 %-fraktil)"),
                                 year=col("year", "e"),
                                 value=exp.func("quantile_cont", col("value", "e"), lit(0.25)),
                                 status=lit("computed"), role=lit("benchmark"),
                                 n_values=exp.func("count", col("value", "e")), n_members=exp.Count(this=exp.Star())))
-                    .from_(everyone.subquery("e")).group_by(col("year", "e")))
+                    .from_(everyone.subquery("e"), copy=False).group_by(col("year", "e"), copy=False))
         source = "nat" if benchmark == Benchmark.COUNTRY else "grp"
-        return select(*[col(c) if c != "role" else lit("benchmark").as_("role") for c in RESULT_COLUMNS]).from_(source)
+        return select(*[col(c) if c != "role" else lit("benchmark").as_("role", copy=False) for c in RESULT_COLUMNS]).from_(source, copy=False)
 
     def _savings(self) -> exp.Expression:
         """(own value - benchmark) x own denominator population, as KL's råderum."""
@@ -244,10 +244,10 @@ class SinglePlan:
                             value=exp.Mul(this=exp.paren(exp.Sub(this=col("value", "s"), expression=col("value", "b"))),
                                           expression=persons),
                             status=lit("computed"), role=lit("savings"), weight=persons))
-                .from_(table("cells", "s"))
-                .join(table("bench", "b"), on=col("year", "b").eq(col("year", "s")))
+                .from_(table("cells", "s"), copy=False)
+                .join(table("bench", "b"), on=col("year", "b").eq(col("year", "s")), copy=False)
                 .join(table("population_groups", "w"), on=exp.and_(
                     col("group_id", "w").eq(lit(self.metric.denominator_population)),
                     col("municipality_code", "w").eq(col("municipality_code", "s")),
-                    col("year", "w").eq(col("year", "s"))))
-                .where(col("role", "s").eq(lit("subject"))))
+                    col("year", "w").eq(col("year", "s")), copy=False), copy=False)
+                .where(col("role", "s").eq(lit("subject")), copy=False))

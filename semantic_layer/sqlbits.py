@@ -27,13 +27,13 @@ def codes(values: tuple[int, ...] | list[int]) -> list[exp.Expression]:
 
 
 def not_null(expression: exp.Expression) -> exp.Expression:
-    return expression.is_(exp.Null()).not_()
+    return expression.is_(exp.Null()).not_(copy=False)
 
 
 def table(name: str, alias: str) -> exp.Expression:
-    return exp.to_table(name).as_(alias)
+    return exp.to_table(name).as_(alias, copy=False)
 
 
 def row(**columns: exp.Expression) -> list[exp.Expression]:
     """A projection in RESULT_COLUMNS order; missing columns are NULL."""
-    return [columns.get(name, exp.Null()).as_(name) for name in RESULT_COLUMNS]
+    return [columns.get(name, exp.Null()).as_(name, copy=False) for name in RESULT_COLUMNS]
