@@ -77,7 +77,8 @@ def warnings_for(metric: Metric, vintage: Vintage | None, years: list[int]) -> l
     out = [f"Databrud {b.year}: {b.text}" for b in metric.breaks if min(years) < b.year]
     if vintage and metric.unit == Unit.KR:
         budget = budget_years(vintage, years)
-        if budget:
-            out.append(f"Tallene for {', '.join(map(str, budget))} er fra eksporten af {danish_date(vintage.export_date)}, "
+        if budget and vintage.export_date:  # budget_years is empty without an export date
+            out.append(f"Tallene for {', '.join(map(str, budget))} er fra eksporten af "
+                       f"{danish_date(vintage.export_date)}, "
                        f"før regnskabet for året forelå; de bygger derfor på kommunernes budgetter.")
     return out

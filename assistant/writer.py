@@ -53,15 +53,20 @@ def _relative(value: float | None, other: float | None) -> float | None:
 POINT_UNITS = {Unit.PCT: "procentpoint", Unit.PROMILLE: "promillepoint"}
 
 
-def _difference(value: float | None, other: float | None, metric: Metric) -> str | None:
-    """'9,6 % højere' for amounts; '0,85 procentpoint lavere' for rates, where a relative % misleads."""
+def _difference(value: float | None, other: float | None, metric: Metric, against: str) -> str | None:
+    """'9,6 % højere end X' for amounts; '0,85 procentpoint lavere end X' for rates (a relative % misleads);
+    '87,2 gange så højt som X' when a relative % would run into the thousands."""
     if value is None or other is None:
         return None
     word = "højere" if value > other else "lavere"
     if metric.unit in POINT_UNITS:
-        return f"{number(abs(value - other), metric.decimals)} {POINT_UNITS[metric.unit]} {word}"
+        return f"{number(abs(value - other), metric.decimals)} {POINT_UNITS[metric.unit]} {word} end {against}"
     rel = _relative(value, other)
-    return None if rel is None else f"{percent(abs(rel))} {word}"
+    if rel is None:
+        return None
+    if rel >= 200:
+        return f"{number(value / other, 1)} gange så højt som {against}"
+    return f"{percent(abs(rel))} {word} end {against}"
 
 
 def _sentence(text: str) -> str:
@@ -149,9 +154,13 @@ def _value_text(spec, rows, metric, metric_of, names, group_label) -> str:  # ty
         r = here[0]
         sentence = (f"{capitalize(metric.short_name)} i {r['municipality']} var "
                     f"{value_text(r['value'], metric, r['status'])} i {year}")
-        diff = _difference(r["value"], national_value, metric)
-        if diff and r["value"] != national_value:
-            sentence += f", {diff} end landsgennemsnittet ({value_text(national_value, metric)})"
+        diff = _difference(r["value"], national_value, metric,
+                           f"landsgennemsnittet ({value_text(national_value, metric)})")
+        if metric.aggregation == Aggregation.SUM and r["value"] is not None and national_value:
+            share = r["value"] / national_value * 100  # a count is a share of the country, not above/below it
+            sentence += f", {percent(share, 1 if share >= 0.1 else 2)} af hele landet ({value_text(national_value, metric)})"
+        elif diff and r["value"] != national_value:
+            sentence += f", {diff}"
         elif national_value is not None and r["value"] is not None:
             sentence += f", det samme som landsgennemsnittet ({value_text(national_value, metric)})"
         sentences = [_sentence(sentence)]
@@ -189,19 +198,20 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # 
         return _sentence(text)
     is_group_subject = subject["role"] == "group"
     where = subject["municipality"]
-    text = f"{capitalize(metric.short_name)} i {where} var {value_text(subject['value'], metric, subject['status'])} i {year}"
+    shown = value_text(subject['value'], metric, subject['status'])
+    text = f"{capitalize(metric.short_name)} i {where} var {shown} i {year}"
     if is_group_subject:
         text += f" ({subject['n_values']} kommuner)"
     elif group and group["value"] is not None:
         label = group["municipality"]
         against = label[0].lower() + label[1:] if label.startswith(("Nabo", "Samm")) else label
-        diff = _difference(subject["value"], group["value"], metric)
+        diff = _difference(subject["value"], group["value"], metric, f"{against} ({value_text(group['value'], metric)})")
         if diff:
-            text += f", {diff} end {against} ({value_text(group['value'], metric)})"
+            text += f", {diff}"
     elif national_value is not None:
-        diff = _difference(subject["value"], national_value, metric)
+        diff = _difference(subject["value"], national_value, metric, "landsgennemsnittet")
         if diff:
-            text += f", {diff} end landsgennemsnittet"
+            text += f", {diff}"
     if national_value is not None:
         text += f"; hele landet: {value_text(national_value, metric)}"
     text = _sentence(text)
@@ -262,9 +272,20 @@ def _rank_text(spec, rows, metric, metric_of, names, group_label) -> str:  # typ
     if spec.rank_n > len(top):
         listing += f" (kun {len(top)} kommuner har tal)"
     tied = [r["municipality"] for r in top if r["rank"] == top[-1]["rank"]] if len(top) > spec.rank_n else []
-    if tied:
-        listing += f" — {' og '.join([', '.join(tied[:-1]), tied[-1]])} deler {top[-1]['rank']}.-pladsen"
-    text = f"De {min(len(top), spec.rank_n)} kommuner{scope} med {word} {metric.short_name} i {year}: {listing}."
+    if spec.rank_n == 1:
+        first = top[0]
+        if len(top) == 1:
+            text = (f"{first['municipality']}{scope} har den {word} {metric.short_name} i {year}: "
+                    f"{value_text(first['value'], metric)}.")
+        else:
+            names_ = ", ".join(r["municipality"] for r in top[:-1]) + " og " + top[-1]["municipality"]
+            text = (f"{len(top)} kommuner{scope} deler 1.-pladsen med den {word} {metric.short_name} i {year} "
+                    f"({value_text(first['value'], metric)}): {names_}.")
+    else:
+        if tied:
+            listing += f" — {' og '.join([', '.join(tied[:-1]), tied[-1]])} deler {top[-1]['rank']}.-pladsen"
+        text = (f"De {min(len(top), spec.rank_n)} kommuner{scope} med {word} {metric.short_name} i {year}: "
+                f"{listing}.")
     total = ranked[0]["weight"]
     for r in ranked:
         if r["role"] == "subject":
@@ -316,7 +337,8 @@ def _overview_text(spec, rows, metric, metric_of, names, group_label) -> str:  #
     if not subject_rows:
         return "Der er ingen nøgletal for kommunen."
     name = subject_rows[0]["municipality"]
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for r in subject_rows:
         m = metric_of[r["metric_id"]]
         national = next((n for n in rows if n["role"] == "national" and n["metric_id"] == m.id

@@ -25,10 +25,12 @@ CUES: dict[str, list[str]] = {
     "overview": [
         r"\boverblik\w*", r"\bnoegletalsrapport\w*", r"\bprofil\w*", r"\bhvordan staar det til\b",
         r"\bhvordan gaar det (?:med|i|for)\b", r"\bfakta om\b", r"\bopsummer\w*", r"\bde vigtigste (?:noegle)?tal\b",
-        r"\balle (?:noegle)?tal(?:lene)? (?:for|om)\b", r"\bnoegletal(?:lene)? (?:for|om|i)\b", r"^noegletal\b", r"\bsammenfatning\b", r"\bportraet\w*",
+        r"\balle (?:noegle)?tal(?:lene)? (?:for|om)\b", r"\bnoegletal(?:lene)? (?:for|om|i)\b", r"^noegletal\b",
+        r"\bsammenfatning\b", r"\bportraet\w*",
     ],
     "savings": [
-        r"\bspare\w*", r"\bbesparelse\w*", r"\braaderum\w*", r"\bhvis (?:vi|de|den|kommunen|\w+) (?:laa|laege|var|havde|brugte)\b",
+        r"\bspare\w*", r"\bbesparelse\w*", r"\braaderum\w*",
+        r"\bhvis (?:vi|de|den|kommunen|\w+) (?:laa|laege|var|havde|brugte)\b",
         r"\bpaa niveau med\b", r"\bpotentiale\w*", r"\bfrigoere\w*", r"\bhente\w* hjem\b", r"\beffektivisering\w*",
     ],
     "rank": [
@@ -40,7 +42,8 @@ CUES: dict[str, list[str]] = {
     ],
     "distribution": [
         r"\balle (?:landets |98 |danske )?kommuner\w*", r"\bpaa et (?:danmarks)?kort\b", r"\bkort over\b",
-        r"\bdanmarkskort\w*", r"\bfordeling\w*", r"\bfordeler sig\b", r"\bspredning\w*", r"\bvis (?:det |dem )?paa kort\b",
+        r"\bdanmarkskort\w*", r"\bfordeling\w*", r"\bfordeler sig\b", r"\bspredning\w*",
+        r"\bvis (?:det |dem )?paa kort\b",
         r"\bhele landet kommune for kommune\b", r"\bkommune for kommune\b",
     ],
     "trend": [
@@ -51,7 +54,8 @@ CUES: dict[str, list[str]] = {
     "compare": [
         r"\bsammenlign\w*", r"\bi forhold til\b", r"\bligger (?:\w+ ){0,3}(?:hoejt|lavt|over|under|hoejere|lavere)\b",
         r"\b(?:hoejere|lavere|stoerre|mindre|dyrere|billigere) end\b", r"\b(?:over|under) (?:lands)?gennemsnit\w*",
-        r"\bsammenholdt med\b", r"\bversus\b", r"\bvs\b", r"\bforskel(?:len|le)?\b", r"\bmodsat\b", r"\bholder (?:\w+ )?mod\b",
+        r"\bsammenholdt med\b", r"\bversus\b", r"\bvs\b", r"\bforskel(?:len|le)?\b", r"\bmodsat\b",
+        r"\bholder (?:\w+ )?mod\b",
     ],
 }
 

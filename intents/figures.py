@@ -217,7 +217,7 @@ class FigureIndex:
         best, amb = self.hits(toks, skip, extra)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, not kv[1].full, kv[0] in self.discontinued))
         top_score = ranked[0][1].score if ranked else float("-inf")
-        amb_hit = max(amb, key=lambda h: (h.matched, -len(h.term.ambiguous.metrics)), default=None)
+        amb_hit = max(amb, key=lambda h: (h.matched, -_n_ambiguous(h)), default=None)
         unit = {UNIT_WORDS[t.fold] for t in toks if t.kind == "word" and t.fold in UNIT_WORDS}
         if amb_hit is not None and amb_hit.score >= top_score - 1e-9:
             a = amb_hit.term.ambiguous
@@ -289,7 +289,15 @@ class FigureIndex:
         return []
 
 
-def _words(hit: Hit, toks: list[Tok], question: str, skip: set[int] | None = None) -> tuple[str, tuple[int, int] | None]:
+def _n_ambiguous(hit: Hit) -> int:
+    """How many figures an ambiguous term's hit could mean (only ambiguous terms reach this)."""
+    ambiguous = hit.term.ambiguous
+    assert ambiguous is not None
+    return len(ambiguous.metrics)
+
+
+def _words(hit: Hit, toks: list[Tok], question: str,
+           skip: set[int] | None = None) -> tuple[str, tuple[int, int] | None]:
     """The question's own words for the figure, and their character span when it is contiguous."""
     if not hit.tokens:
         return hit.term.text, None

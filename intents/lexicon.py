@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
 from intents.text import Tok, age_alternatives, fold, stem
@@ -67,7 +69,8 @@ class Lexicon:
         self.nlp: Language = spacy.blank("da")
         self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         self.nlp.initialize()
-        self._lemmatizer = self.nlp.get_pipe("lemmatizer")
+        # get_pipe is typed as a bare callable; the "lemmatizer" factory makes a Lemmatizer
+        self._lemmatizer = cast(Lemmatizer, self.nlp.get_pipe("lemmatizer"))
         self._table = self._lemmatizer.lookups.get_table("lemma_lookup")
         self.vocab: set[str] = set()  # primary keys of every catalog word: the compound-splitting lexicon
 

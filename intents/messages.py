@@ -32,10 +32,12 @@ COMMON_FIGURES = ("udskrivningsprocent", "serviceudgifter_pr_indb", "indbyggerta
                   "dagtilbud_brutto_pr_0_13")
 EXAMPLE_PLACES = (751, 101, 461)  # Aarhus, København, Odense
 
-OOS_WHAT = {"vejr": "vejret", "regnvejr": "vejret", "temperatur": "vejret", "sne": "vejret", "borgmest": "personer og politik",
+OOS_WHAT = {"vejr": "vejret", "regnvejr": "vejret", "temperatur": "vejret", "sne": "vejret",
+            "borgmest": "personer og politik",
             "minist": "personer og politik", "politiker": "personer og politik", "parti": "personer og politik",
             "hvem": "personer", "aktie": "aktier og finansmarkeder", "bitcoin": "aktier og finansmarkeder",
-            "bors": "aktier og finansmarkeder", "boers": "aktier og finansmarkeder", "valuta": "aktier og finansmarkeder",
+            "bors": "aktier og finansmarkeder", "boers": "aktier og finansmarkeder",
+            "valuta": "aktier og finansmarkeder",
             "digt": "digte, sange og vittigheder", "vittighed": "digte, sange og vittigheder",
             "joke": "digte, sange og vittigheder", "sang": "digte, sange og vittigheder"}
 

@@ -7,18 +7,28 @@ Pipeline: clean -> tokens -> places (PhraseMatcher + fuzzy) -> years -> figure (
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 
 from intents import cues
 from intents import messages as msg
 from intents.figures import FigureChoice, FigureIndex
-from intents.lexicon import Lexicon
+from intents.lexicon import STOPWORDS, Lexicon
 from intents.places import Place, PlaceMatcher, PlaceScan
 from intents.result import Draft, ParseResult
 from intents.slots import Slots, resolve
 
 # The figure a råderum question is about when it names no area (KL's Råderumsbenchmark starts here).
 SAVINGS_DEFAULT_LABEL = "Serviceudgifter pr. indb."
+# Words that steer the question (comparison, operation, scope), never a second figure concept.
+CUE_PREFIXES = ("kommun", "nabo", "lands", "gennemsnit", "region", "udvikl", "sammenlign", "hoej", "lav", "spar",
+                "raaderum", "overblik", "kort", "top", "omegn", "hele", "nuvaer", "seneste", "sidste")
+GENERIC_WORDS = ("pris", "prisen", "udgift", "udgifter", "takst", "taksten", "antal", "andel", "andelen", "tal")
+
+
+@lru_cache(maxsize=4)
+def GENERIC_KEYS(lex: Lexicon) -> frozenset[str]:  # noqa: N802 - a cached constant of the lexicon
+    return frozenset(k for w in GENERIC_WORDS for k in lex.word_keys(w))
 from intents.text import MAX_CHARS, clean, tokenize
 from intents.timeexpr import find_years
 from semantic_layer.model import Catalog
@@ -81,6 +91,8 @@ class Parser:
         fig = self.figures.choose(toks, set(scan.used), q, extra)
         if extra and not fig.tokens and not (context and context.metrics):
             fig = self._savings_default()
+        if self._generic_only(fig, toks, set(scan.used)):
+            fig = FigureChoice(status="none")  # "prisen på en bolig": a bare "pris" must not pick a figure
         bare = [h for h in scan.regions if not h.words.casefold().startswith("region")]
         if bare:  # "Udgiftsbehov (hovedstaden)": a bare region name may belong to the figure's name
             free = {i for h in bare for i in range(h.start, h.end)}
@@ -112,6 +124,21 @@ class Parser:
             else:
                 draft.step(h.words, f"{p.display} ({p.code})", "municipality")
         return self._finish(q, resolve(slots, draft, self.catalog), draft, fig, slots)
+
+    def _generic_only(self, fig: FigureChoice, toks: list, used: set[int]) -> bool:
+        """True when one generic word (pris, udgift, takst ...) chose the figure while the question names
+        another catalog concept the figure does not cover: a guess, so ask instead."""
+        if fig.status != "chosen" or len(fig.tokens) != 1:
+            return False
+        (index,) = fig.tokens
+        if not (self.lex.word_keys(toks[index].low) & GENERIC_KEYS(self.lex)):
+            return False
+        for i, tok in enumerate(toks):
+            if i == index or i in used or tok.kind != "word" or len(tok.fold) < 4 or tok.fold in STOPWORDS:
+                continue
+            if self.lex.word_keys(tok.low) & self.lex.vocab and not tok.fold.startswith(CUE_PREFIXES):
+                return True
+        return False
 
     def _savings_default(self) -> FigureChoice:
         """Råderum with no area named: service expenditure per inhabitant, KL's starting point; said aloud."""

@@ -132,8 +132,8 @@ class PlaceMatcher:
             for n in names:
                 self._add(f"M{p.code}", n)
                 self._fuzzy.setdefault(n.replace(" ", ""), p.code)
-        for code, (_, names) in REGIONS.items():
-            for n in names:
+        for code, (_, aliases) in REGIONS.items():
+            for n in aliases:
                 self._add(f"R{code}", n)
         self.region_names = {code: label for code, (label, _) in REGIONS.items()}
 

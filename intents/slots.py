@@ -6,6 +6,8 @@ changes; every slot it is silent about is taken from the context and marked as s
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from intents import cues
@@ -222,7 +224,9 @@ def _rank(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec | None,
     if region is None and "region" in s.cmps and munis and munis[0] in s.place_by_code:
         region = s.place_by_code[munis[0]].region_code
     same = ctx is not None and ctx.operation == Operation.RANK
-    n = num[0] if num else (ctx.rank_n if same and ctx else 10)
+    # "Hvilken kommune har …" / "hvem har den højeste …" asks for one; "hvilke kommuner" for a list.
+    single = re.search(r"\b(hvilken kommune|hvem har|hvor er .{0,30}(hoejest|lavest|stoerst|mindst))\b", s.text)
+    n = num[0] if num else (ctx.rank_n if same and ctx else (1 if single else 10))
     order = order or (ctx.rank_order if same and ctx else "desc")
     if region is None and same and ctx is not None:
         region = ctx.rank_region

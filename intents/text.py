@@ -103,8 +103,8 @@ def tokenize(text: str) -> list[Tok]:
             toks.append(Tok(raw, str(v), str(v), "num", s, e, v))
         elif m.group("num"):
             digits = m.group("num")
-            v = int(digits.split(",")[0]) if len(digits) < 12 else None
-            toks.append(Tok(raw, digits, digits, "num", s, e, v))
+            number = int(digits.split(",")[0]) if len(digits) < 12 else None
+            toks.append(Tok(raw, digits, digits, "num", s, e, number))
         else:
             word = m.group("word")
             low = word.casefold()

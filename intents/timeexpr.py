@@ -1,6 +1,6 @@
 """Years in a question: one year, ranges, open ranges, the last n years, or the latest year.
 
-Four-digit numbers 1990-2100 are years even outside the data (the caller says which years exist);
+Four-digit numbers 1900-2100 are years even outside the data (the caller says which years exist);
 numbers inside age groups ("0-13-årig", "65+") and thousands ("pr. 1.000") are tokens of other kinds
 and never reach this module.
 """
@@ -30,7 +30,7 @@ class TimeHit:
 
 
 def is_year(tok: Tok) -> bool:
-    return tok.kind == "num" and tok.value is not None and 1990 <= tok.value <= 2100 and len(tok.text) == 4
+    return tok.kind == "num" and tok.value is not None and 1900 <= tok.value <= 2100 and len(tok.text) == 4
 
 
 def _shape(toks: list[Tok]) -> tuple[str, list[int]]:

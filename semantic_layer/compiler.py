@@ -116,7 +116,8 @@ class Compiler:
         distance = exp.func("sqrt", exp.Add(
             this=exp.func("power", exp.Div(this=exp.paren(exp.Sub(this=col("idx", "s"), expression=col("idx", "me"))),
                                            expression=col("sd_idx", "sd")), lit(2)),
-            expression=exp.func("power", exp.Div(this=exp.paren(exp.Sub(this=col("lnpop", "s"), expression=col("lnpop", "me"))),
+            expression=exp.func("power", exp.Div(this=exp.paren(exp.Sub(this=col("lnpop", "s"),
+                                                                        expression=col("lnpop", "me"))),
                                                  expression=col("sd_pop", "sd")), lit(2))))
         nearest = (select(col("municipality_code", "s"), lit("member").as_("role"))
                    .from_(exp.to_table("scored").as_("s"))
@@ -142,7 +143,7 @@ class Compiler:
         if y.kind == "single":
             return query.where(col("year", "o").eq(lit(y.start)))
         if y.kind == "range":
-            cond = col("year", "o") >= lit(y.start)
+            cond: exp.Expr = col("year", "o") >= lit(y.start)
             if y.end is not None:
                 cond = exp.and_(cond, col("year", "o") <= lit(y.end))
             return query.where(exp.and_(cond, col("value", "o").is_(exp.Null()).not_(), anchored))
@@ -175,7 +176,7 @@ class Compiler:
                 .when(exp.func("any_value", col("aggregation", "mm")).eq(lit("weighted")), weighted)
                 .else_(exp.func("avg", value)))
 
-    def _group(self, source: exp.Expression, code: exp.Expression, label: exp.Expression,
+    def _group(self, source: exp.Query | exp.Table, code: exp.Expression, label: exp.Expression,
                where: exp.Expression | None) -> exp.Expression:
         query = (select(col("metric_id", "g"), code.as_("municipality_code"), label.as_("municipality"),
                         col("year", "g"), self._average("g").as_("value"), lit("computed").as_("status"),
@@ -236,7 +237,7 @@ class Compiler:
             ("years", self._years(spec)), ("obs", self._obs())]
         cells = select(*[col(c) for c in RESULT_COLUMNS[:7]], lit(None).as_("n_values"), lit(None).as_("n_members"),
                        lit(None).as_("rank"), lit(None).as_("weight")).from_("obs")
-        parts: list[exp.Expression] = []
+        parts: list[exp.Query] = []
         if group_label is not None:
             include_subject = group_label == "region"
             where = None if include_subject else col("role", "g").eq(lit("member"))
@@ -267,7 +268,7 @@ class Compiler:
             ctes.append(("bench", self._benchmark(spec)))
             ctes.append(("savings", self._savings()))
             parts += [select("*").from_("bench"), select("*").from_("savings")]
-        result: exp.Expression = cells
+        result: exp.Query = cells
         for part in parts:
             result = exp.union(result, part, distinct=False)
         final = select("*").from_(result.subquery("r")).order_by(
@@ -275,8 +276,8 @@ class Compiler:
                 col("role").eq(lit("member")), lit(1)).else_(lit(2)),
             exp.Ordered(this=col("rank"), nulls_first=False) if spec.operation == Operation.RANK else col("role"),
             col("municipality_code"))
-        for name, query in ctes:
-            final = final.with_(name, as_=query)
+        for cte_name, query in ctes:
+            final = final.with_(cte_name, as_=query)
         final = final.limit(5000)
         sql = final.sql(dialect="duckdb", pretty=True)
         return Compiled(spec, sql, final, None if group_label == "region" else group_label, group_code,
@@ -315,7 +316,8 @@ class Compiler:
                              lit("Laveste kvartil (25 %-fraktil)").as_("municipality"), col("year", "e"),
                              quartile.as_("value"), lit("computed").as_("status"), lit("benchmark").as_("role"),
                              exp.func("count", col("value", "e")).as_("n_values"),
-                             exp.Count(this=exp.Star()).as_("n_members"), lit(None).as_("rank"), lit(None).as_("weight"))
+                             exp.Count(this=exp.Star()).as_("n_members"), lit(None).as_("rank"),
+                             lit(None).as_("weight"))
                       .from_(everyone.subquery("e")).group_by(col("metric_id", "e"), col("year", "e")))
             return source
         return select(*[col(c) for c in RESULT_COLUMNS[:6]], lit("benchmark").as_("role"),
@@ -325,8 +327,9 @@ class Compiler:
         """(own value - benchmark) x own denominator population, as KL's råderum."""
         persons = col("persons", "w")
         return (select(col("metric_id", "s"), col("municipality_code", "s"), col("municipality", "s"),
-                       col("year", "s"), exp.Mul(this=exp.paren(exp.Sub(this=col("value", "s"), expression=col("value", "b"))),
-                                                 expression=persons).as_("value"),
+                       col("year", "s"),
+                       exp.Mul(this=exp.paren(exp.Sub(this=col("value", "s"), expression=col("value", "b"))),
+                               expression=persons).as_("value"),
                        lit("computed").as_("status"), lit("savings").as_("role"), lit(None).as_("n_values"),
                        lit(None).as_("n_members"), lit(None).as_("rank"), persons.as_("weight"))
                 .from_(exp.to_table("obs").as_("s"))

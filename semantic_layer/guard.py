@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -70,7 +71,9 @@ def guard(sql: str, row_cap: int = 5000) -> str:
             raise GuardError(f"Afvist: tabellen {table.name!r} findes ikke. Tilladte tabeller: "
                              f"{', '.join(sorted(PUBLIC_SCHEMA))}.")
     try:
-        qualify(tree.copy(), schema=PUBLIC_SCHEMA, dialect="duckdb", validate_qualify_columns=True)
+        # qualify() types `schema` as the invariant dict[str, object]; ours is a dict[str, dict[str, str]]
+        schema = cast(dict[str, object], PUBLIC_SCHEMA)
+        qualify(tree.copy(), schema=schema, dialect="duckdb", validate_qualify_columns=True)
     except OptimizeError as exc:
         raise GuardError(f"Afvist: ukendt kolonne eller tabel ({str(exc).splitlines()[0][:200]}).") from exc
     limit = tree.args.get("limit")

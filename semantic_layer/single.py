@@ -15,7 +15,7 @@ from semantic_layer.sqlbits import RESULT_COLUMNS, codes, col, lit, not_null, ro
 SIMILAR_BASIS = "Socioøkonomisk indeks"
 
 
-def average(metric: Metric, value: exp.Expression, persons: exp.Expression) -> exp.Expression:
+def average(metric: Metric, value: exp.Expression, persons: exp.Expression) -> exp.Expr:
     """The catalog's method for a group: total, weighted by the denominator population, or plain mean."""
     if metric.aggregation == Aggregation.SUM:
         return exp.func("sum", value)
@@ -52,7 +52,7 @@ class SinglePlan:
         self.region: exp.Expression = exp.Null()
 
     # -- members and years -----------------------------------------------------------------------
-    def _members(self) -> exp.Expression | None:
+    def _members(self) -> exp.Expr | None:
         """Predicate on cells `o`/`mu` choosing the municipalities; None means all 98."""
         spec, subjects = self.spec, self.spec.municipalities
         code = col("municipality_code", "o")
@@ -70,19 +70,22 @@ class SinglePlan:
                                                  and spec.benchmark == Benchmark.NEIGHBOURS):
             self.group_label = "Nabokommunernes gennemsnit"
             own = select(subject.copy().as_("municipality_code", copy=False))
-            others = select(col("neighbour_code")).from_(exp.to_table("neighbours"), copy=False).where(col("municipality_code").eq(subject), copy=False)
+            others = (select(col("neighbour_code")).from_(exp.to_table("neighbours"), copy=False)
+                      .where(col("municipality_code").eq(subject), copy=False))
             return code.isin(query=exp.union(own, others, distinct=False, copy=False), copy=False)
         if kind == ComparisonKind.REGION or (spec.operation == Operation.SAVINGS
                                              and spec.benchmark == Benchmark.REGION):
             self.group_label = "region"
             self.region = lit(spec.comparison.region_code) if spec.comparison.region_code else select(
-                "region_code").from_(exp.to_table("municipalities"), copy=False).where(col("municipality_code").eq(subject), copy=False).subquery()
+                "region_code").from_(exp.to_table("municipalities"), copy=False).where(
+                col("municipality_code").eq(subject), copy=False).subquery()
             # The subject stays in the answer even when compared with another region.
             return exp.or_(code.eq(subject), col("region_code", "mu").eq(self.region.copy()), copy=False)
         if kind == ComparisonKind.SIMILAR:
             self.group_label = "Sammenlignelige kommuners gennemsnit"
             self.ctes.append(("similar", self._similar(subjects[0], spec.comparison.similar_n)))
-            return code.isin(query=select(col("municipality_code")).from_(exp.to_table("similar"), copy=False), copy=False)
+            return code.isin(query=select(col("municipality_code")).from_(exp.to_table("similar"), copy=False),
+                             copy=False)
         return code.isin(*codes(subjects), copy=False)
 
     def _similar(self, subject: int, n: int) -> exp.Expression:
@@ -94,26 +97,34 @@ class SinglePlan:
                      col("municipality_code", "p").eq(col("municipality_code", "o")),
                      col("year", "p").eq(col("year", "o")), copy=False), copy=False)
                  .where(exp.and_(col("figure", "o").eq(lit(SIMILAR_BASIS)), not_null(col("value", "o")),
-                                 col("year", "o").eq(select(exp.func("max", col("year"))).from_(exp.to_table("observations"), copy=False).where(
+                                 col("year", "o").eq(select(exp.func("max", col("year")))
+                                                     .from_(exp.to_table("observations"), copy=False).where(
                                      exp.and_(col("figure").eq(lit(SIMILAR_BASIS)), not_null(col("value")),
-                                              col("municipality_code").eq(lit(subject)), copy=False), copy=False).subquery()), copy=False), copy=False))
-        z = {name: exp.Div(this=exp.paren(exp.Sub(this=col(name), expression=exp.Window(this=exp.func("avg", col(name))))),
+                                              col("municipality_code").eq(lit(subject)), copy=False),
+                                     copy=False).subquery()), copy=False), copy=False))
+        z = {name: exp.Div(this=exp.paren(exp.Sub(this=col(name),
+                                                  expression=exp.Window(this=exp.func("avg", col(name))))),
                            expression=exp.Window(this=exp.func("stddev_pop", col(name)))) for name in ("idx", "lnpop")}
-        scored = select(col("municipality_code"), z["idx"].as_("zi", copy=False), z["lnpop"].as_("zp", copy=False)).from_(basis.subquery("b"), copy=False)
-        me = select(col("zi"), col("zp")).from_(scored.subquery("s0"), copy=False).where(col("municipality_code").eq(lit(subject)), copy=False)
+        scored = (select(col("municipality_code"), z["idx"].as_("zi", copy=False), z["lnpop"].as_("zp", copy=False))
+                  .from_(basis.subquery("b"), copy=False))
+        me = (select(col("zi"), col("zp")).from_(scored.subquery("s0"), copy=False)
+              .where(col("municipality_code").eq(lit(subject)), copy=False))
         distance = exp.Add(this=exp.func("power", exp.Sub(this=col("zi", "s"), expression=col("zi", "me")), lit(2)),
                            expression=exp.func("power", exp.Sub(this=col("zp", "s"), expression=col("zp", "me")),
                                                lit(2)))
         return (select(col("municipality_code", "s")).from_(scored.subquery("s"), copy=False)
-                .join(me.subquery("me"), join_type="cross", copy=False).order_by(distance, copy=False).limit(n + 1, copy=False))
+                .join(me.subquery("me"), join_type="cross", copy=False).order_by(distance, copy=False)
+                .limit(n + 1, copy=False))
 
     def _latest(self, anchored: bool) -> exp.Expression:
         where = exp.and_(col("figure").eq(self.fig), not_null(col("value")), copy=False)
         if anchored and self.spec.municipalities:
-            where = exp.and_(where, col("municipality_code").isin(*codes(self.spec.municipalities), copy=False), copy=False)
-        return select(exp.func("max", col("year"))).from_(exp.to_table("observations"), copy=False).where(where, copy=False).subquery()
+            where = exp.and_(where, col("municipality_code").isin(*codes(self.spec.municipalities), copy=False),
+                             copy=False)
+        return (select(exp.func("max", col("year"))).from_(exp.to_table("observations"), copy=False)
+                .where(where, copy=False).subquery())
 
-    def _years(self, year: exp.Expression) -> exp.Expression:
+    def _years(self, year: exp.Expression) -> exp.Expr:
         y = self.spec.years
         anchored = self.spec.operation not in (Operation.RANK, Operation.DISTRIBUTION)
         if y.kind == "single":
@@ -154,7 +165,8 @@ class SinglePlan:
         if self.metric.aggregation == Aggregation.WEIGHTED:
             query = query.join(table("population_groups", "w"), join_type="left", on=exp.and_(
                 col("group_id", "w").eq(lit(self.metric.denominator_population)),
-                col("municipality_code", "w").eq(col("municipality_code", "g")), col("year", "w").eq(col("year", "g")), copy=False), copy=False)
+                col("municipality_code", "w").eq(col("municipality_code", "g")), col("year", "w").eq(col("year", "g")),
+                copy=False), copy=False)
         if where is not None:
             query = query.where(where, copy=False)
         return query.group_by(col("year", "g"), copy=False)
@@ -163,8 +175,10 @@ class SinglePlan:
         if self.published:
             return (select(*row(metric_id=self.mid, municipality_code=lit(0), municipality=lit("Hele landet"),
                                 year=col("year"), value=col("value"), status=col("status"), role=lit("national")))
-                    .from_(exp.to_table("national"), copy=False).where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
-        everyone = (select(col("municipality_code"), col("year"), col("value")).from_(exp.to_table("observations"), copy=False)
+                    .from_(exp.to_table("national"), copy=False)
+                    .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
+        everyone = (select(col("municipality_code"), col("year"), col("value"))
+                    .from_(exp.to_table("observations"), copy=False)
                     .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
         self.ctes.append(("everyone", everyone))
         return self._group("everyone", None, lit(0), lit("Hele landet (beregnet)"), role="national")
@@ -173,16 +187,19 @@ class SinglePlan:
         spec = self.spec
         cells = self._cells()  # may add the 'similar' CTE it reads from
         self.ctes.append(("cells", cells))
-        parts: list[exp.Expression] = [select(*[col(c) for c in RESULT_COLUMNS]).from_(exp.to_table("cells"), copy=False)]
+        parts: list[exp.Query] = [select(*[col(c) for c in RESULT_COLUMNS]).from_(exp.to_table("cells"), copy=False)]
         if self.group_label is not None:
             region = self.group_label == "region"
             code: exp.Expression = lit(None)
             label: exp.Expression = lit(self.group_label)
+            where: exp.Expression
             if region:
                 code = self.region.copy()
-                label = select(col("region_name")).from_(exp.to_table("regions"), copy=False).where(col("region_code").eq(code.copy()), copy=False).subquery()
+                label = (select(col("region_name")).from_(exp.to_table("regions"), copy=False)
+                         .where(col("region_code").eq(code.copy()), copy=False).subquery())
                 where = col("municipality_code", "g").isin(query=select(col("municipality_code")).from_(
-                    "municipalities", copy=False).where(col("region_code").eq(self.region.copy()), copy=False), copy=False)
+                    "municipalities", copy=False).where(col("region_code").eq(self.region.copy()), copy=False),
+                    copy=False)
             else:
                 where = col("role", "g").eq(lit("member"))
                 if self.metric.aggregation == Aggregation.SUM:
@@ -197,7 +214,8 @@ class SinglePlan:
         if spec.operation == Operation.SAVINGS:
             self.ctes.append(("bench", self._benchmark()))
             self.ctes.append(("savings", self._savings()))
-            parts += [select(exp.Star()).from_(exp.to_table("bench"), copy=False), select(exp.Star()).from_(exp.to_table("savings"), copy=False)]
+            parts += [select(exp.Star()).from_(exp.to_table("bench"), copy=False),
+                      select(exp.Star()).from_(exp.to_table("savings"), copy=False)]
         result = parts[0]
         for part in parts[1:]:
             result = exp.union(result, part, distinct=False, copy=False)
@@ -211,16 +229,18 @@ class SinglePlan:
             final = final.with_(name, as_=query, copy=False)
         return final.limit(5000, copy=False)
 
-    def _ranked(self) -> exp.Expression:
+    def _ranked(self) -> exp.Select:
         order = exp.Order(expressions=[exp.Ordered(this=col("value"), desc=self.spec.rank_order == "desc",
                                                    nulls_first=False)])
         ranked = select(*[col(c) for c in RESULT_COLUMNS[:9]],
-                        exp.Window(this=exp.func("rank"), partition_by=[col("year")], order=order).as_("rank", copy=False),
-                        exp.Window(this=exp.func("count", col("value")), partition_by=[col("year")]).as_("weight", copy=False)
+                        exp.Window(this=exp.func("rank"), partition_by=[col("year")], order=order)
+                        .as_("rank", copy=False),
+                        exp.Window(this=exp.func("count", col("value")), partition_by=[col("year")])
+                        .as_("weight", copy=False)
                         ).from_(exp.to_table("cells"), copy=False)
         self.ctes.append(("ranked", ranked))
-        return select(exp.Star()).from_(exp.to_table("ranked"), copy=False).where(exp.or_(col("rank") <= lit(self.spec.rank_n),
-                                                         col("role").eq(lit("subject")), copy=False), copy=False)
+        return select(exp.Star()).from_(exp.to_table("ranked"), copy=False).where(
+            exp.or_(col("rank") <= lit(self.spec.rank_n), col("role").eq(lit("subject")), copy=False), copy=False)
 
     def _benchmark(self) -> exp.Expression:
         benchmark = self.spec.benchmark
@@ -234,7 +254,8 @@ class SinglePlan:
                                 n_values=exp.func("count", col("value", "e")), n_members=exp.Count(this=exp.Star())))
                     .from_(everyone.subquery("e"), copy=False).group_by(col("year", "e"), copy=False))
         source = "nat" if benchmark == Benchmark.COUNTRY else "grp"
-        return select(*[col(c) if c != "role" else lit("benchmark").as_("role", copy=False) for c in RESULT_COLUMNS]).from_(source, copy=False)
+        return select(*[col(c) if c != "role" else lit("benchmark").as_("role", copy=False)
+                        for c in RESULT_COLUMNS]).from_(source, copy=False)
 
     def _savings(self) -> exp.Expression:
         """(own value - benchmark) x own denominator population, as KL's råderum."""

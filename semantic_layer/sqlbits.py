@@ -30,10 +30,10 @@ def not_null(expression: exp.Expression) -> exp.Expression:
     return expression.is_(exp.Null()).not_(copy=False)
 
 
-def table(name: str, alias: str) -> exp.Expression:
+def table(name: str, alias: str) -> exp.Expr:
     return exp.to_table(name).as_(alias, copy=False)
 
 
-def row(**columns: exp.Expression) -> list[exp.Expression]:
+def row(**columns: exp.Expr) -> list[exp.Expr]:
     """A projection in RESULT_COLUMNS order; missing columns are NULL."""
     return [columns.get(name, exp.Null()).as_(name, copy=False) for name in RESULT_COLUMNS]

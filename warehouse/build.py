@@ -235,7 +235,7 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
         SELECT 'indbyggere', municipality_code, year, population, year FROM population WHERE municipality_code > 0""")
     shares = [(label, m.group(1)) for (label,) in con.execute("SELECT figure FROM current_vintage").fetchall()
               if (m := SHARE_LABEL.match(label))]
-    scaled = [(label, group, 0.01) for label, group in shares]
+    scaled: list[tuple[str, str, float | None]] = [(label, group, 0.01) for label, group in shares]
     scaled += [(TAX_BASE_FIGURE, "skattegrundlag", 1.0), (AREA_FIGURE, "areal", None)]
     for label, group, factor in scaled:
         # Nearest published year of the share (or per-inhabitant amount); the basis year says which.

@@ -7,6 +7,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -150,7 +151,7 @@ def create_app(warm_up: bool = True) -> FastAPI:
         """Swagger UI served from web/frontend/node_modules (offline), the CDN default otherwise."""
         local = all((p := vendor_path(n)) is not None and p.is_file()
                     for n in ("swagger-ui-bundle.js", "swagger-ui.css"))
-        kwargs = {"swagger_js_url": "/static/vendor/swagger-ui-bundle.js",
+        kwargs: dict[str, Any] = {"swagger_js_url": "/static/vendor/swagger-ui-bundle.js",
                   "swagger_css_url": "/static/vendor/swagger-ui.css",
                   "swagger_favicon_url": "data:,"} if local else {}
         return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json",

@@ -62,10 +62,12 @@ def da_date(value: str | date | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value[:10])
+            day = date.fromisoformat(value[:10])
         except ValueError:
             return value
-    return f"{value.day}. {_MONTHS[value.month - 1]} {value.year}"
+    else:
+        day = value
+    return f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"
 
 
 def kind_label(kind: str) -> str:

@@ -72,7 +72,8 @@ def test_neighbour_comparison_lists_members_and_weighted_average(assistant: Assi
 
 
 def test_trend_states_change_in_kroner_and_percent(assistant: Assistant) -> None:
-    answer = assistant.ask("Hvordan har udgifterne til dagtilbud pr. 0-13-årig udviklet sig i Odense fra 2015 til 2023?")
+    answer = assistant.ask("Hvordan har udgifterne til dagtilbud pr. 0-13-årig udviklet sig i Odense "
+                           "fra 2015 til 2023?")
     years = sorted({o.year for o in obs(answer, 461)})
     assert years == list(range(2015, 2024))
     first, last = obs(answer, 461, 2015)[0].value, obs(answer, 461, 2023)[0].value
@@ -92,7 +93,8 @@ def test_rank_says_position(assistant: Assistant) -> None:
 
 
 def test_savings_states_amount_and_assumptions(assistant: Assistant) -> None:
-    answer = assistant.ask("Hvor meget kunne Odense spare på serviceudgifterne, hvis de lå på landsgennemsnittet i 2022?")
+    answer = assistant.ask("Hvor meget kunne Odense spare på serviceudgifterne, "
+                           "hvis de lå på landsgennemsnittet i 2022?")
     (saving,) = [o for o in answer.observations if o.role == "savings"]
     assert saving.value == pytest.approx(-824_323_956, abs=1)
     assert "824,3 mio. kr." in answer.text and "Forudsætter" in answer.text and "205.978" in answer.text
@@ -131,14 +133,16 @@ def test_follow_ups_keep_context(assistant: Assistant) -> None:
 
 
 def test_missing_cell_is_shown_as_missing_not_zero(assistant: Assistant) -> None:
-    answer = assistant.ask("Sammenlign indikator for konkurrenceudsættelse på hkt 2 i Næstved med nabokommunerne i 2018")
+    answer = assistant.ask("Sammenlign indikator for konkurrenceudsættelse på hkt 2 i Næstved "
+                           "med nabokommunerne i 2018")
     (vordingborg,) = obs(answer, 390, 2018)
     assert vordingborg.value is None and vordingborg.status == "missing" and vordingborg.display == "mangler"
     assert any("Vordingborg" in w and "mangler" in w for w in answer.warnings)
     (group,) = [o for o in answer.observations if o.role == "group"]
     others = [o.value for o in answer.observations if o.role == "member" and o.value is not None]
     assert group.value == pytest.approx(sum(others) / len(others))  # the members with a value; never a 0
-    lonely = assistant.ask("Sammenlign indikator for konkurrenceudsættelse på hkt 2 i Lolland med nabokommunerne i 2015")
+    lonely = assistant.ask("Sammenlign indikator for konkurrenceudsættelse på hkt 2 i Lolland "
+                           "med nabokommunerne i 2015")
     assert "kan ikke beregnes" in lonely.text  # Lolland's only neighbour is missing that year
 
 

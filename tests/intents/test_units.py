@@ -91,8 +91,9 @@ def test_fuzz_never_raises(parser, text):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(["Aarhus", "udskrivningsprocent", "2019", "<b>", "';--", "DROP TABLE", "pr.", "0-13-årig",
-                                 "nabokommunerne", "\x00", "\u202e", "😀", "SELECT *", "hvilke 5", "Malmö", "og"]),
+@given(st.lists(st.sampled_from(["Aarhus", "udskrivningsprocent", "2019", "<b>", "';--", "DROP TABLE", "pr.",
+                                 "0-13-årig", "nabokommunerne", "\x00", "\u202e", "😀", "SELECT *", "hvilke 5",
+                                 "Malmö", "og"]),
                 max_size=30))
 def test_fuzz_fragments(parser, words):
     r = parser.parse(" ".join(words))
@@ -105,7 +106,8 @@ def test_huge_and_control_input(parser):
 
 
 def test_median_parse_time(parser):
-    qs = ["Hvad er udskrivningsprocenten i Allerød i 2022?", "Sammenlign Syddjurs' udskrivningsprocent med nabokommunerne",
+    qs = ["Hvad er udskrivningsprocenten i Allerød i 2022?",
+          "Sammenlign Syddjurs' udskrivningsprocent med nabokommunerne",
           "Hvilke 5 kommuner har den laveste udskrivningsprocent i 2022?", "Hvad er taksten i Aarhus?"] * 10
     times = []
     for q in qs:

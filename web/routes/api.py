@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["api"])
 health_router = APIRouter(tags=["drift"])
 
-_NOT_FOUND = {404: {"description": "Findes ikke (dansk besked i `detail`)"}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Findes ikke (dansk besked i `detail`)"}}
 
 
 @router.post("/ask", response_model=Answer, summary="Stil et spørgsmål på dansk")
