@@ -158,7 +158,8 @@ def _value_text(spec, rows, metric, metric_of, names, group_label) -> str:  # ty
                            f"landsgennemsnittet ({value_text(national_value, metric)})")
         if metric.aggregation == Aggregation.SUM and r["value"] is not None and national_value:
             share = r["value"] / national_value * 100  # a count is a share of the country, not above/below it
-            sentence += f", {percent(share, 1 if share >= 0.1 else 2)} af hele landet ({value_text(national_value, metric)})"
+            sentence += (f", {percent(share, 1 if share >= 0.1 else 2)} af hele landet "
+                         f"({value_text(national_value, metric)})")
         elif diff and r["value"] != national_value:
             sentence += f", {diff}"
         elif national_value is not None and r["value"] is not None:
@@ -205,7 +206,8 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # 
     elif group and group["value"] is not None:
         label = group["municipality"]
         against = label[0].lower() + label[1:] if label.startswith(("Nabo", "Samm")) else label
-        diff = _difference(subject["value"], group["value"], metric, f"{against} ({value_text(group['value'], metric)})")
+        diff = _difference(subject["value"], group["value"], metric,
+                           f"{against} ({value_text(group['value'], metric)})")
         if diff:
             text += f", {diff}"
     elif national_value is not None:

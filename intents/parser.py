@@ -7,8 +7,8 @@ Pipeline: clean -> tokens -> places (PhraseMatcher + fuzzy) -> years -> figure (
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 
 from intents import cues
 from intents import messages as msg
@@ -17,6 +17,10 @@ from intents.lexicon import STOPWORDS, Lexicon
 from intents.places import Place, PlaceMatcher, PlaceScan
 from intents.result import Draft, ParseResult
 from intents.slots import Slots, resolve
+from intents.text import MAX_CHARS, clean, tokenize
+from intents.timeexpr import find_years
+from semantic_layer.model import Catalog
+from semantic_layer.spec import MetricRef, Operation, QuerySpec
 
 # The figure a råderum question is about when it names no area (KL's Råderumsbenchmark starts here).
 SAVINGS_DEFAULT_LABEL = "Serviceudgifter pr. indb."
@@ -29,10 +33,7 @@ GENERIC_WORDS = ("pris", "prisen", "udgift", "udgifter", "takst", "taksten", "an
 @lru_cache(maxsize=4)
 def GENERIC_KEYS(lex: Lexicon) -> frozenset[str]:  # noqa: N802 - a cached constant of the lexicon
     return frozenset(k for w in GENERIC_WORDS for k in lex.word_keys(w))
-from intents.text import MAX_CHARS, clean, tokenize
-from intents.timeexpr import find_years
-from semantic_layer.model import Catalog
-from semantic_layer.spec import MetricRef, Operation, QuerySpec
+
 
 _EXAMPLES = ("Hvad er udskrivningsprocenten i Aarhus?",
              "Sammenlign serviceudgifterne pr. indbygger i Odense med nabokommunerne",

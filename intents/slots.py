@@ -7,7 +7,6 @@ changes; every slot it is silent about is taken from the context and marked as s
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 from intents import cues
