@@ -34,6 +34,7 @@ lint: install
 
 test: install frontend chromium
 	$(BIN)/ruff check .
+	$(BIN)/mypy assistant semantic_layer warehouse intents web bench
 	$(BIN)/python -m pytest
 
 bench: install warehouse
