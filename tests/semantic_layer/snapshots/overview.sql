@@ -44,23 +44,22 @@ WITH cells AS (
   JOIN metric_map AS mm
     ON o.figure = mm.figure
   WHERE
-    NOT o.value IS NULL
-    AND o.municipality_code IN ((
-        SELECT
-          municipality_code
-        FROM members
-    ))
+    NOT o.value IS NULL AND o.municipality_code = 210
   QUALIFY
     o.year = MAX(o.year) OVER (PARTITION BY mm.metric_id)
 ), obs AS (
   SELECT
-    mm.metric_id,
-    o.municipality_code,
+    mm.metric_id AS metric_id,
+    o.municipality_code AS municipality_code,
     mu.municipality_name AS municipality,
-    o.year,
-    o.value,
-    o.status,
-    mb.role
+    o.year AS year,
+    o.value AS value,
+    o.status AS status,
+    mb.role AS role,
+    NULL AS n_values,
+    NULL AS n_members,
+    NULL AS rank,
+    NULL AS weight
   FROM cells AS o
   JOIN metric_map AS mm
     ON o.figure = mm.figure
@@ -72,10 +71,10 @@ WITH cells AS (
     ON mu.municipality_code = o.municipality_code
 ), grp AS (
   SELECT
-    g.metric_id,
+    g.metric_id AS metric_id,
     NULL AS municipality_code,
     'Nabokommunernes gennemsnit' AS municipality,
-    g.year,
+    g.year AS year,
     CASE
       WHEN ANY_VALUE(mm.aggregation) = 'sum'
       THEN SUM(g.value)
@@ -103,12 +102,12 @@ WITH cells AS (
     g.year
 ), nat AS (
   SELECT
-    mm.metric_id,
+    mm.metric_id AS metric_id,
     0 AS municipality_code,
     'Hele landet' AS municipality,
-    n.year,
-    n.value,
-    n.status,
+    n.year AS year,
+    n.value AS value,
+    n.status AS status,
     'national' AS role,
     NULL AS n_values,
     NULL AS n_members,
@@ -121,10 +120,10 @@ WITH cells AS (
     ON y.metric_id = mm.metric_id AND y.year = n.year
   UNION ALL
   SELECT
-    g.metric_id,
+    g.metric_id AS metric_id,
     0 AS municipality_code,
     'Hele landet (beregnet)' AS municipality,
-    g.year,
+    g.year AS year,
     CASE
       WHEN ANY_VALUE(mm.aggregation) = 'sum'
       THEN SUM(g.value)
@@ -179,10 +178,10 @@ FROM (
     value,
     status,
     role,
-    NULL AS n_values,
-    NULL AS n_members,
-    NULL AS rank,
-    NULL AS weight
+    n_values,
+    n_members,
+    rank,
+    weight
   FROM obs
   UNION ALL
   SELECT
