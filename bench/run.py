@@ -472,7 +472,9 @@ def run_http(worker_counts: list[int], client_counts: list[int], duration: float
             server.wait_healthy()
             server.wait_answer()
             run.rss_idle_kib = server.rss()[0]
-            load(server.port, bodies, max(client_counts), min(3.0, duration))  # warm every worker
+            # Warm every worker: each builds its own assistant (~3 s) and its own compile/result caches,
+            # so give the pool long enough to see the whole question mix before anything is measured.
+            load(server.port, bodies, max(client_counts), min(3.0 * workers + 4.0, duration))
             for clients in client_counts:
                 print(f"  HTTP: {workers} worker(s), {clients} klienter, {duration:g} s …", flush=True)
                 samples: list[str] = []

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from assistant.contract import Answer, AskRequest, MetricCard, MunicipalityInfo, SqlRequest, SqlResult
 
@@ -23,14 +23,17 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Findes ikke
 
 
 @router.post("/ask", response_model=Answer, summary="Stil et spørgsmål på dansk")
-def ask(body: AskRequest, assistant: AssistantDep) -> Answer:
+def ask(body: AskRequest, assistant: AssistantDep) -> Response:
     """Answer, clarify or refuse. An empty or over-long (> 500 tegn) question gets a `refuse` answer
     with a Danish text and example questions, never an error."""
     problem = question_problem(body.question)
     if problem:
-        return notice(problem, short(body.question.strip()), body.conversation_id or uuid.uuid4().hex,
-                      examples=all_examples()[:6])
-    return assistant.ask(body.question.strip(), body.conversation_id or None)
+        answer = notice(problem, short(body.question.strip()), body.conversation_id or uuid.uuid4().hex,
+                        examples=all_examples()[:6])
+    else:
+        answer = assistant.ask(body.question.strip(), body.conversation_id or None)
+    # Already a validated Answer: serialise it once, instead of FastAPI validating it a second time.
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 @router.get("/conversations/{conversation_id}", response_model=list[Answer],
