@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     warehouse_path: Path = REPO_ROOT / "var" / "noegletal.duckdb"
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = 1
+    workers: int = 2  # one per core here; conversations are shared between them (file store)
     query_timeout_s: float = 5.0
     row_cap: int = 5000
     # Shared conversation store (a directory of small JSON files) so several workers see the same state.
