@@ -31,7 +31,7 @@ def _points(observations: list[Observation], roles: tuple[str, ...]) -> list[dic
 def chart_for(spec: QuerySpec, observations: list[Observation],
               metric: Metric) -> tuple[dict[str, Any] | None, str | None]:
     unit = UNIT_LABEL[metric.unit]
-    y_title = f"{metric.short_name} ({unit})"
+    y_title = f"{capitalize(metric.short_name)} ({unit})"
     op = spec.operation
     if op in (Operation.OVERVIEW,) or not observations:
         return None, None

@@ -89,7 +89,10 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
         d.step(s.fig.words, m.label if m else metrics[0], "metric")
         d.notes += s.fig.notes
     op, op_words = _operation(s, bool(metrics) or s.fig.status == "clarify")
-    follow = ctx is not None and (cues.is_follow_up(s.text) or not metrics or not (munis or regions))
+    # A ranking or map that names its own figure is a new question, not a follow-up, though it names no place.
+    place_needed = op is None or op in NEEDS_PLACE
+    follow = ctx is not None and (cues.is_follow_up(s.text) or not metrics or (not (munis or regions)
+                                                                                and place_needed))
     if follow and ctx is not None:
         if not metrics and s.fig.status == "none" and ctx.metrics:
             metrics = [r.id for r in ctx.metrics]
@@ -222,7 +225,9 @@ def _rank(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec | None,
     region = regions[0] if regions else None
     if region is None and "region" in s.cmps and munis and munis[0] in s.place_by_code:
         region = s.place_by_code[munis[0]].region_code
-    same = ctx is not None and ctx.operation == Operation.RANK
+    # Only a follow-up ("og de laveste?") keeps the last ranking's size, order and region; a new question
+    # that names its own figure starts from the defaults.
+    same = ctx is not None and ctx.operation == Operation.RANK and s.fig.status == "none"
     # "Hvilken kommune har …" / "hvem har den højeste …" asks for one; "hvilke kommuner" for a list.
     single = re.search(r"\b(hvilken kommune|hvem har|hvor er .{0,30}(hoejest|lavest|stoerst|mindst))\b", s.text)
     n = num[0] if num else (ctx.rank_n if same and ctx else (1 if single else 10))
