@@ -36,6 +36,7 @@ def _print_table(answer: object) -> None:
 
 
 def _ask(args: argparse.Namespace) -> int:
+    from assistant.formatting import danish_date
     from assistant.service import get_assistant
 
     assistant = get_assistant()
@@ -54,7 +55,8 @@ def _ask(args: argparse.Namespace) -> int:
     print()
     _print_table(answer)
     if answer.metric:
-        print(f"\nKilde: {answer.metric.source} (årgang {answer.metric.vintage})")
+        vintage = danish_date(answer.metric.vintage) if answer.metric.vintage else "ukendt"
+        print(f"\nKilde: {answer.metric.source} (eksport af {vintage})")
     return 0
 
 
