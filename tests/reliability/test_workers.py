@@ -2,55 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from warehouse.settings import REPO_ROOT, Settings
+from warehouse.settings import Settings
+
+from ..live_server import live_server
 
 FIRST = "Hvad var udskrivningsprocenten i {name} i 2022?"
 FOLLOW_UPS = ("Hvad med 2018?", "Sammenlign med nabokommunerne", "Og grundskylden?")
 PLACES = {"Aarhus": 751, "Odense": 461, "Vejle": 630, "Gentofte": 157, "Holbæk": 316, "Esbjerg": 561}
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def two_workers(reliability_settings: Settings, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("workers") / "server.log").open("w")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--port", str(port), "--workers", "2"],
-                            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, f"server exited with {proc.returncode}"
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.3)
+def two_workers(reliability_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("workers") / "server.log"
+    with live_server(["-m", "web.cli", "serve", "--workers", "2"], log, timeout_s=120) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _ask(url: str, question: str, cid: str | None) -> tuple[dict, str]:

@@ -3,11 +3,6 @@ and (for @pytest.mark.browser) a real uvicorn server plus Debian's Chromium driv
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +16,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from web.app import create_app, release_assistant  # noqa: E402
 
+from ..live_server import live_server  # noqa: E402
 from .html import Doc  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,49 +55,17 @@ def ask_page(client: TestClient, question: str, conversation_id: str = "") -> Do
 
 
 # -- a real server for the browser tests -----------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)")
-    port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited with {proc.returncode}; see {ARTIFACTS / 'server.log'}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer /healthz within 180 s")
-            time.sleep(0.3)
+    args = ["-m", "uvicorn", "web.app:create_app", "--factory", "--host", "127.0.0.1", "--log-level", "warning"]
+    with live_server(args, ARTIFACTS / "server.log") as url:
         # The first question builds the assistant (and maybe the warehouse); do it before timing the UI.
         httpx.post(f"{url}/api/ask", json={"question": "Hvad var udskrivningsprocenten i Gentofte i 2023?"},
                    timeout=600)
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")
