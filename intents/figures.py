@@ -263,7 +263,10 @@ class FigureIndex:
                 m = self.catalog.get(chosen)
                 choice.notes.append(f"Jeg går ud fra, at du mener {m.short_name if m else chosen}.")
             return choice
-        for pick in (default, *[m for m in current if self._metric(m).headline]):
+        # The headline figure may stand in only for variants of one measure (brutto/netto of the same
+        # "pr. 0-13-årig"); candidates with different denominators or units are a real choice: ask.
+        same_measure = len({(self._metric(m).denominator_population, self._metric(m).unit) for m in current}) == 1
+        for pick in (default, *[m for m in current if self._metric(m).headline]) if same_measure else ():
             if pick and pick in current:
                 choice = FigureChoice("chosen", pick, words, span, tokens=chosen_tokens)
                 choice.notes.append(self._default_note(pick))
