@@ -87,9 +87,9 @@ class Assistant:
     # -- public API ------------------------------------------------------------------------------
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         started = time.perf_counter()
-        state = self.store.load(conversation_id) or {"turns": [], "spec": None}
-        cid = conversation_id if conversation_id and self.store.load(conversation_id) is not None else (
-            self.store.new_id())
+        stored = self.store.load(conversation_id)
+        state = stored or {"turns": [], "spec": None}
+        cid = conversation_id if conversation_id and stored is not None else self.store.new_id()
         context = QuerySpec.model_validate(state["spec"]) if state.get("spec") else None
         try:
             answer, spec = self._answer(question or "", context, cid)
