@@ -88,7 +88,7 @@ class Assistant:
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         started = time.perf_counter()
         stored = self.store.load(conversation_id)
-        state = stored or {"turns": [], "spec": None}
+        state = stored or {"spec": None}
         cid = conversation_id if conversation_id and stored is not None else self.store.new_id()
         context = QuerySpec.model_validate(state["spec"]) if state.get("spec") else None
         try:
@@ -99,13 +99,11 @@ class Assistant:
         answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 2)
         if spec is not None:
             state["spec"] = spec.model_dump(mode="json")
-        state["turns"] = (state.get("turns") or [])[-49:] + [answer.model_dump(mode="json")]
-        self.store.save(cid, state)
+        self.store.save(cid, state, turn=answer.model_dump_json())
         return answer
 
     def history(self, conversation_id: str) -> list[Answer]:
-        state = self.store.load(conversation_id)
-        return [Answer.model_validate(t) for t in (state or {}).get("turns", [])]
+        return [Answer.model_validate_json(t) for t in self.store.turns(conversation_id)]
 
     def run_sql(self, sql: str) -> SqlResult:
         try:
