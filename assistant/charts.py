@@ -54,7 +54,10 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
                  "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
                  "encoding": {
                      "color": {"field": "værdi", "type": "quantitative", "title": unit,
-                               "scale": {"scheme": "blues"}, "legend": {"format": _fmt(metric)}},
+                               "scale": {"scheme": "blues"},
+                               # Below the map, so the map keeps the full width on a phone.
+                               "legend": {"format": _fmt(metric), "orient": "bottom", "direction": "horizontal",
+                                          "gradientLength": 220}},
                      "tooltip": [{"field": "område", "title": "Kommune"}, {"field": "vist", "title": "Værdi"}]}},
             ],
         }

@@ -1,8 +1,7 @@
 """`noegletal eval`: every development question through Assistant.ask in-process, judged like score.py.
 
 The judging rules are imported from the shared runner (`score.py` beside the gold file, or
-../shared/questions/score.py) so the in-process score and the HTTP score cannot drift apart; a copy of
-the rules is the fallback when that file is missing.
+../shared/questions/score.py), so the in-process score and the HTTP score cannot drift apart.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from warehouse.settings import REPO_ROOT
 
 Judge = Callable[[dict[str, Any], dict[str, Any]], str | None]
 MIN_ACCURACY = 0.95
-REGION_CODES = {1081, 1082, 1083, 1084, 1085}
 
 
 def _load_score_module(gold_path: Path) -> ModuleType | None:
@@ -37,59 +35,12 @@ def _load_score_module(gold_path: Path) -> ModuleType | None:
     return None
 
 
-# -- fallback copy of score.py's rules (used only when the shared file is missing) -------------------------
-def _close(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return False
-    return abs(a - b) <= max(0.051, 0.005 * abs(b))
-
-
-def _judge_copy(case: dict[str, Any], ans: dict[str, Any]) -> str | None:
-    status = ans.get("status")
-    obs = ans.get("observations") or []
-    kind = case["kind"]
-    if kind == "clarify":
-        return None if status == "clarify" else f"wanted clarify, got {status}"
-    if kind == "refuse":
-        return None if status in ("refuse", "clarify") else f"wanted refuse, got {status} with {len(obs)} observations"
-    if status != "answer":
-        return f"wanted answer, got {status}"
-    if kind == "definition":
-        card = json.dumps(ans.get("metric") or {}, ensure_ascii=False)
-        return None if case["figure"] in card else f"definition card lacks {case['figure']!r}"
-    if kind == "overview":
-        mine = {o.get("metric") for o in obs if o.get("municipality_code") == case["code"]}
-        national = [o for o in obs if o.get("municipality_code") == 0]
-        return None if len(mine) >= 8 and national else f"overview: {len(mine)} figures, {len(national)} national rows"
-    if kind == "savings":
-        want = case["savings"]
-        text = (ans.get("text") or "").replace("\u00a0", " ")
-        millions = f"{abs(want) / 1e6:.1f}".replace(".", ",")
-        said = any(_close(o.get("value"), want) or _close(o.get("value"), abs(want)) for o in obs) or millions in text
-        if not said:
-            return f"savings {want:,.0f} kr. neither in observations nor as '{millions} mio.' in the text"
-    if kind == "rank":
-        rows = [o for o in obs if o.get("year") == case["year"] and o.get("municipality_code") not in (0, None)
-                and o.get("municipality_code") not in REGION_CODES and o.get("value") is not None]
-        rows.sort(key=lambda o: o["value"], reverse=case["order"] == "desc")
-        got = [o["value"] for o in rows[: case["n"]]]
-        want = case["top_values"]
-        ok = len(got) == len(want) and all(_close(g, w) for g, w in zip(got, want, strict=False))
-        return None if ok else f"top {case['n']}: got {got} want {want}"
-    missing = []
-    for g in case.get("values", []):
-        hit = [o for o in obs if o.get("municipality_code") == g["code"] and o.get("year") == g["year"]]
-        if not any(_close(o.get("value"), g["value"]) for o in hit):
-            missing.append(f"{g['code']}/{g['year']}={g['value']} (saw {[o.get('value') for o in hit]})")
-    return None if not missing else "missing " + "; ".join(missing[:4])
-
-
-def get_judge(gold_path: Path) -> tuple[Judge, str]:
-    """score.py's judge() when available (and where it came from), else the copy above."""
+def get_judge(gold_path: Path) -> tuple[Judge, str] | None:
+    """score.py's judge() and where it came from; None when the shared runner is missing."""
     module = _load_score_module(gold_path)
     if module is not None and callable(getattr(module, "judge", None)):
         return module.judge, str(module.__file__)
-    return _judge_copy, "bench/evaluate.py (copy of score.py's rules)"
+    return None
 
 
 def load_gold(gold_path: Path) -> dict[str, Any]:
@@ -108,7 +59,11 @@ def evaluate(gold_path: Path) -> int:
         print(f"Fejl: spørgsmålsfilen {gold_path} findes ikke.", file=sys.stderr)
         return 2
     gold = load_gold(gold_path)
-    judge, source = get_judge(gold_path)
+    found = get_judge(gold_path)
+    if found is None:
+        print(f"Fejl: score.py (den fælles bedømmer) findes ikke ved {gold_path.parent}.", file=sys.stderr)
+        return 2
+    judge, source = found
     assistant = get_assistant()
     results: list[tuple[dict[str, Any], str | None]] = []
     times: list[float] = []

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from intents import cues
 from intents import messages as msg
 from intents.figures import FigureChoice, FigureIndex
 from intents.lexicon import STOPWORDS, Lexicon
-from intents.places import Place, PlaceMatcher, PlaceScan
+from intents.places import CHRISTIANSOE, Place, PlaceMatcher, PlaceScan
 from intents.result import Draft, ParseResult
 from intents.slots import Slots, resolve
 from intents.text import MAX_CHARS, clean, tokenize
@@ -30,11 +29,6 @@ CUE_PREFIXES = ("kommun", "nabo", "lands", "gennemsnit", "region", "udvikl", "sa
 GENERIC_WORDS = ("pris", "prisen", "udgift", "udgifter", "takst", "taksten", "antal", "andel", "andelen", "tal")
 
 
-@lru_cache(maxsize=4)
-def GENERIC_KEYS(lex: Lexicon) -> frozenset[str]:  # noqa: N802 - a cached constant of the lexicon
-    return frozenset(k for w in GENERIC_WORDS for k in lex.word_keys(w))
-
-
 _EXAMPLES = ("Hvad er udskrivningsprocenten i Aarhus?",
              "Sammenlign serviceudgifterne pr. indbygger i Odense med nabokommunerne",
              "Hvilke 5 kommuner har flest indbyggere?")
@@ -48,7 +42,8 @@ class Parser:
         self.lex = Lexicon()
         self.figures = FigureIndex(catalog, self.lex)  # first: it fills the compound lexicon
         self.places = PlaceMatcher(self.lex, places)
-        self.place_by_code = {p.code: p for p in places if p.code != 411}
+        self.generic_keys = frozenset(k for w in GENERIC_WORDS for k in self.lex.word_keys(w))
+        self.place_by_code = {p.code: p for p in places if p.code != CHRISTIANSOE}
         self.names: dict[int, str] = {p.code: p.name for p in self.place_by_code.values()}
         self.names.update(self.places.region_names)
         self.names[0] = "hele landet"
@@ -132,7 +127,7 @@ class Parser:
         if fig.status != "chosen" or len(fig.tokens) != 1:
             return False
         (index,) = fig.tokens
-        if not (self.lex.word_keys(toks[index].low) & GENERIC_KEYS(self.lex)):
+        if not (self.lex.word_keys(toks[index].low) & self.generic_keys):
             return False
         for i, tok in enumerate(toks):
             if i == index or i in used or tok.kind != "word" or len(tok.fold) < 4 or tok.fold in STOPWORDS:

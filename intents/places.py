@@ -3,7 +3,6 @@ typos via rapidfuzz, and foreign places that must never become a Danish municipa
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,8 @@ from spacy.tokens import Doc
 
 from intents.lexicon import STOPWORDS, Lexicon
 from intents.text import Tok, fold, tokenize
+
+CHRISTIANSOE = 411  # in the reference list and DAGI, but no municipality in the key figures
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,12 @@ class Place:
 
 
 def places_from_csv(path: str | Path) -> list[Place]:
-    """Read the reference file (kommunekode, kommunenavn, regionskode, regionsnavn); skips Christiansø."""
-    out: list[Place] = []
-    with open(path, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            code = int(row["kommunekode"])
-            if code == 411:
-                continue
-            out.append(Place(code, row["kommunenavn"], int(row["regionskode"]), row["regionsnavn"]))
-    return out
+    """The reference file's municipalities as places (the warehouse's parser); Christiansø is no
+    municipality in the key figures."""
+    from warehouse.reference import parse_municipalities
+
+    return [Place(m.code, m.name, m.region_code, m.region_name)
+            for m in parse_municipalities(Path(path)) if m.code != CHRISTIANSOE]
 
 
 REGIONS = {

@@ -32,7 +32,6 @@ class Compiled:
     sql: str
     expression: exp.Expr
     group_label: str | None
-    group_code: int | None
     plan: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -62,7 +61,7 @@ class Compiler:
             if not spec.municipalities:
                 raise CompileError("Spørgsmålet nævner ingen kommune.")
             final = OverviewPlan(spec, metrics).build()
-            return Compiled(spec, final.sql(dialect="duckdb", pretty=True, copy=False), final, GROUP_LABEL, None,
+            return Compiled(spec, final.sql(dialect="duckdb", pretty=True, copy=False), final, GROUP_LABEL,
                             tuple(self._plan(spec, metrics, GROUP_LABEL)))
         if len(metrics) > 1:
             raise CompileError("Flere nøgletal på én gang kan kun vises i et overblik over en kommune.")
@@ -77,7 +76,7 @@ class Compiler:
         plan = SinglePlan(spec, metric, published)
         single = plan.build()
         label = None if plan.group_label == "region" else plan.group_label
-        return Compiled(plan.spec, single.sql(dialect="duckdb", pretty=True, copy=False), single, label, None,
+        return Compiled(plan.spec, single.sql(dialect="duckdb", pretty=True, copy=False), single, label,
                         tuple(self._plan(spec, [metric], plan.group_label)))
 
     def _check_savings(self, metric: Metric) -> None:

@@ -11,7 +11,7 @@ from sqlglot import exp, select
 
 from semantic_layer.model import Metric
 from semantic_layer.spec import QuerySpec
-from semantic_layer.sqlbits import RESULT_COLUMNS, col, lit, not_null, row, table
+from semantic_layer.sqlbits import RESULT_COLUMNS, col, lit, not_null, row, table, weighted_mean
 
 GROUP_LABEL = "Nabokommunernes gennemsnit"
 
@@ -19,8 +19,7 @@ GROUP_LABEL = "Nabokommunernes gennemsnit"
 def _average() -> exp.Expression:
     """Per row of metric_map: total, weighted by the denominator population, or plain mean."""
     value, persons = col("value", "g"), col("persons", "w")
-    weighted = exp.Div(this=exp.func("sum", exp.Mul(this=value, expression=persons)),
-                       expression=exp.func("sum", exp.Case().when(not_null(value), persons)))
+    weighted = weighted_mean(value, persons)
     method = exp.func("any_value", col("aggregation", "mm"))
     return (exp.Case().when(method.eq(lit("sum")), exp.func("sum", value))
             .when(method.copy().eq(lit("weighted")), weighted).else_(exp.func("avg", value)))

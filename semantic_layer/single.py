@@ -10,7 +10,7 @@ from sqlglot import exp, select
 
 from semantic_layer.model import Aggregation, Metric
 from semantic_layer.spec import NATIONAL_CODE, REGION_CODES, Benchmark, Comparison, ComparisonKind, Operation, QuerySpec
-from semantic_layer.sqlbits import RESULT_COLUMNS, codes, col, lit, not_null, row, table
+from semantic_layer.sqlbits import RESULT_COLUMNS, codes, col, lit, not_null, row, table, weighted_mean
 
 SIMILAR_BASIS = "Socioøkonomisk indeks"
 
@@ -20,8 +20,7 @@ def average(metric: Metric, value: exp.Expression, persons: exp.Expression) -> e
     if metric.aggregation == Aggregation.SUM:
         return exp.func("sum", value)
     if metric.aggregation == Aggregation.WEIGHTED:
-        return exp.Div(this=exp.func("sum", exp.Mul(this=value, expression=persons)),
-                       expression=exp.func("sum", exp.Case().when(not_null(value), persons)))
+        return weighted_mean(value, persons)
     return exp.func("avg", value)
 
 

@@ -37,3 +37,10 @@ def table(name: str, alias: str) -> exp.Expr:
 def row(**columns: exp.Expr) -> list[exp.Expr]:
     """A projection in RESULT_COLUMNS order; missing columns are NULL."""
     return [columns.get(name, exp.Null()).as_(name, copy=False) for name in RESULT_COLUMNS]
+
+
+def weighted_mean(value: exp.Expression, weight: exp.Expression) -> exp.Expression:
+    """Sum of value x weight over the weights of the rows that have a value: the ministry's
+    'sum of numerators over sum of denominators'. A missing value drops out; it never counts as 0."""
+    return exp.Div(this=exp.func("sum", exp.Mul(this=value, expression=weight)),
+                   expression=exp.func("sum", exp.Case().when(not_null(value.copy()), weight.copy())))

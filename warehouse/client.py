@@ -57,7 +57,8 @@ class Warehouse:
                     con.interrupt()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        stamp = self.path.stat().st_ino, self.path.stat().st_mtime_ns
+        info = self.path.stat()
+        stamp = info.st_ino, info.st_mtime_ns
         con = getattr(self._local, "con", None)
         if con is not None and getattr(self._local, "stamp", None) == stamp:
             return con

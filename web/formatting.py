@@ -6,6 +6,8 @@ import math
 from numbers import Number
 from typing import Any
 
+from assistant.formatting import number
+
 # Columns whose integers are identifiers or years, never grouped with thousands separators.
 _PLAIN_INT_HINTS = ("year", "aar", "år", "code", "kode", "_id", "id_", "komkode")
 
@@ -16,19 +18,20 @@ def _is_plain_int_column(name: str) -> bool:
 
 
 def danish_number(value: float | int, decimals: int | None = None, group: bool = True) -> str:
-    """1234567.5 -> '1.234.567,5'; decimals=None trims trailing zeros (at most 4 decimals)."""
+    """1234567.5 -> '1.234.567,5'; decimals=None trims trailing zeros (at most 4 decimals).
+
+    Grouped numbers use the assistant's Danish format (assistant.formatting.number)."""
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, float) and not math.isfinite(value):
         return "udefineret"
     if isinstance(value, int) or (decimals is None and float(value).is_integer() and abs(value) < 1e15):
-        text = f"{int(value):,}" if group else str(int(value))
-    else:
-        text = f"{float(value):,.{4 if decimals is None else decimals}f}" if group else (
-            f"{float(value):.{4 if decimals is None else decimals}f}")
-        if decimals is None and "." in text:
-            text = text.rstrip("0").rstrip(".")
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return number(int(value)) if group else str(int(value))
+    places = 4 if decimals is None else decimals
+    text = number(float(value), places) if group else f"{float(value):.{places}f}".replace(".", ",")
+    if decimals is None and "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
 
 
 def display_cell(value: Any, column: str = "") -> str:
