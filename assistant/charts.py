@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from assistant.contract import Observation
@@ -28,6 +29,22 @@ def _points(observations: list[Observation], roles: tuple[str, ...]) -> list[dic
              "vist": o.display} for o in observations if o.role in roles and o.value is not None]
 
 
+def shown_year(spec: QuerySpec, years: Iterable[int], valued: Iterable[int]) -> int | None:
+    """The one year a map or a ranking shows: the spec's year if it asked for one and it is there, else the
+    last year with a value (else the last year at all). A map or ranking over several years would mix them."""
+    present = set(years)
+    if spec.years.kind == "single" and spec.years.start in present:
+        return spec.years.start
+    return max(set(valued) or present, default=None)
+
+
+def _one_year(spec: QuerySpec, observations: list[Observation]) -> list[Observation]:
+    """Only the shown year's observations (members, subjects, groups and the national figure alike)."""
+    municipal = [o for o in observations if o.role in ("member", "subject")]
+    year = shown_year(spec, (o.year for o in municipal), (o.year for o in municipal if o.value is not None))
+    return observations if year is None else [o for o in observations if o.year == year]
+
+
 def chart_for(spec: QuerySpec, observations: list[Observation],
               metric: Metric) -> tuple[dict[str, Any] | None, str | None]:
     unit = UNIT_LABEL[metric.unit]
@@ -35,6 +52,8 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
     op = spec.operation
     if op in (Operation.OVERVIEW,) or not observations:
         return None, None
+    if op in (Operation.DISTRIBUTION, Operation.RANK):
+        observations = _one_year(spec, observations)
     if op == Operation.DISTRIBUTION:
         values = _points(observations, ("member", "subject"))
         year = max((v["år"] for v in values), default="")

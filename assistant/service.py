@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -32,6 +33,7 @@ from warehouse.client import Results, Warehouse
 from warehouse.errors import QueryError
 from warehouse.settings import Settings, get_settings
 
+log = logging.getLogger(__name__)
 MAX_QUESTION = 500
 RESULT_CACHE = 4096
 # The budget-seminar overview: one or two headline figures per theme, by the export's labels.
@@ -94,6 +96,7 @@ class Assistant:
         try:
             answer, spec = self._answer(question or "", context, cid)
         except Exception:  # noqa: BLE001 - the user gets a Danish message, never a stack trace
+            log.exception("answering %r failed", question[:MAX_QUESTION])
             answer, spec = self._refuse(question, cid, "Der skete en fejl, da jeg skulle svare. Prøv at "
                                                        "formulere spørgsmålet på en anden måde."), None
         answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 2)
@@ -178,7 +181,7 @@ class Assistant:
         t3 = time.perf_counter()
         rows = result.dicts()
         written = write(compiled.spec, rows, metrics, self.names, compiled.group_label)
-        years = sorted({r["year"] for r in rows})
+        years = sorted({o.year for o in written.observations}) or sorted({r["year"] for r in rows})
         warnings = [w for m in metrics[:1] for w in warnings_for(m, self.vintages.get(m.label), years)]
         text = " ".join([written.text, *parsed.notes]).strip()
         cards = [self.cards[m.id] for m in metrics]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.charts import chart_for
+from assistant.charts import chart_for, shown_year
 from assistant.contract import Column, Observation, Table
 from assistant.formatting import capitalize, kroner, number, percent, value_text
 from semantic_layer.model import Aggregation, Metric, Polarity, Unit
@@ -103,18 +103,37 @@ def _table(rows: list[dict[str, Any]], metric_of: dict[str, Metric], operation: 
     return Table(columns=columns, rows=raw, display=shown)
 
 
+ONE_YEAR = {Operation.DISTRIBUTION: "Et kort viser", Operation.RANK: "En rangering gælder"}
+
+
+def _one_year(spec: QuerySpec, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
+    """A map or a ranking shows one year: keep only its rows (every role), and say whether others were dropped.
+
+    A follow-up ("Vis det på et kort" after "siden 2010") may bring a whole range; mixing its years would
+    count a municipality once per year and could name one year's lowest value beside another year's."""
+    municipal = [r for r in rows if r["role"] in ("member", "subject") and r["year"] is not None]
+    year = shown_year(spec, (r["year"] for r in municipal), (r["year"] for r in municipal if r["value"] is not None))
+    if year is None:
+        return rows, False
+    several = len({r["year"] for r in rows if r["year"] is not None}) > 1
+    return [r for r in rows if r["year"] == year], several
+
+
 def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], names: dict[int, str],
           group_label: str | None) -> Written:
     """Compose the answer for any operation from the compiled query's rows."""
     metric_of = {m.id: m for m in metrics}
     metric = metrics[0]
+    op = spec.operation
+    several_years = False
+    if op in ONE_YEAR:
+        rows, several_years = _one_year(spec, rows)
     observations = [_obs(r, metric_of[r["metric_id"]]) for r in rows]
     warnings: list[str] = []
     missing = [o for o in observations if o.value is None and o.role in ("subject", "member")]
     if missing:
         shown = ", ".join(f"{o.municipality} {o.year} ({o.display})" for o in missing[:6])
         warnings.append(f"Tal der mangler i kilden og derfor ikke indgår: {shown}.")
-    op = spec.operation
     if not any(r["role"] in ("subject", "member", "group") for r in rows):
         # "på landsplan": the national figure is the subject of the sentence.
         rows = [dict(r, role="subject", municipality="hele landet") if r["role"] == "national" else r for r in rows]
@@ -123,6 +142,9 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
         Operation.RANK: _rank_text, Operation.DISTRIBUTION: _distribution_text, Operation.SAVINGS: _savings_text,
         Operation.OVERVIEW: _overview_text,
     }[op](spec, rows, metric, metric_of, names, group_label)
+    if several_years:  # the year itself is named in the sentence above; the range is not repeated
+        text += (f" {ONE_YEAR[op]} ét år ad gangen" +
+                 ("; her det seneste med tal i den valgte periode." if spec.years.kind != "single" else "."))
     if op == Operation.OVERVIEW:
         pass  # each figure has its own method; the definition cards say which
     elif any(r["role"] == "group" and r["value"] is not None for r in rows):
@@ -266,7 +288,8 @@ def _rank_text(spec, rows, metric, metric_of, names, group_label) -> str:  # typ
                      and r["value"] is not None), key=lambda r: r["rank"])
     if not ranked:
         return f"Der er ingen tal at rangere for {metric.short_name}."
-    year = ranked[0]["year"]
+    year = max(r["year"] for r in ranked)
+    ranked = [r for r in ranked if r["year"] == year]  # write() already keeps one year; never mix them here
     word = "højeste" if spec.rank_order == "desc" else "laveste"
     top = [r for r in ranked if r["rank"] <= spec.rank_n]
     scope = f" i {names.get(spec.rank_region, 'regionen')}" if spec.rank_region else ""
@@ -288,7 +311,7 @@ def _rank_text(spec, rows, metric, metric_of, names, group_label) -> str:  # typ
             listing += f" — {' og '.join([', '.join(tied[:-1]), tied[-1]])} deler {top[-1]['rank']}.-pladsen"
         text = (f"De {min(len(top), spec.rank_n)} kommuner{scope} med {word} {metric.short_name} i {year}: "
                 f"{listing}.")
-    total = ranked[0]["weight"]
+    total = ranked[0]["weight"] or len({r["municipality_code"] for r in ranked})
     for r in ranked:
         if r["role"] == "subject":
             text += f" {r['municipality']} er nr. {r['rank']} af {int(total)}."
@@ -300,9 +323,11 @@ def _distribution_text(spec, rows, metric, metric_of, names, group_label) -> str
                     key=lambda r: r["value"])
     if not values:
         return f"Der er ingen tal for {metric.short_name}."
-    year = values[-1]["year"]
+    year = max(r["year"] for r in values)
+    values = [r for r in values if r["year"] == year]  # write() already keeps one year; never mix them here
     hi, lo = values[-1], values[0]
-    text = (f"Kortet viser {metric.short_name} for {len(values)} kommuner i {year}. Højest: {hi['municipality']} "
+    count = len({r["municipality_code"] for r in values})  # municipalities, not rows
+    text = (f"Kortet viser {metric.short_name} for {count} kommuner i {year}. Højest: {hi['municipality']} "
             f"({value_text(hi['value'], metric)}); lavest: {lo['municipality']} ({value_text(lo['value'], metric)}).")
     national = _pick(rows, "national", year)
     if national and national["value"] is not None:

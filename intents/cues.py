@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from intents.text import NUMBER_WORDS, Tok
+from intents.text import NUMBER_WORDS, Tok, fold
 
 _NUMW = "|".join(sorted((w for w in NUMBER_WORDS if w not in {"en", "et"}), key=len, reverse=True))
 SUPERLATIVE_DESC = r"(?:hoejeste?|stoerste?|flest|mest|dyreste?|hurtigst\w*|oeverste?|topp\w*)"
@@ -26,7 +26,7 @@ CUES: dict[str, list[str]] = {
         r"\boverblik\w*", r"\bnoegletalsrapport\w*", r"\bprofil\w*", r"\bhvordan staar det til\b",
         r"\bhvordan gaar det (?:med|i|for)\b", r"\bfakta om\b", r"\bopsummer\w*", r"\bde vigtigste (?:noegle)?tal\b",
         r"\balle (?:noegle)?tal(?:lene)? (?:for|om)\b", r"\bnoegletal(?:lene)? (?:for|om|i)\b", r"^noegletal\b",
-        r"\bsammenfatning\b", r"\bportraet\w*",
+        r"\bsammenfatning\b", r"\bportraet\w*", r"\b(?:centrale|vigtigste|vaesentligste) noegletal\b",
     ],
     "savings": [
         r"\bspare\w*", r"\bbesparelse\w*", r"\braaderum\w*",
@@ -43,7 +43,7 @@ CUES: dict[str, list[str]] = {
     "distribution": [
         r"\balle (?:landets |98 |danske )?kommuner\w*", r"\bpaa et (?:danmarks)?kort\b", r"\bkort over\b",
         r"\bdanmarkskort\w*", r"\bfordeling\w*", r"\bfordeler sig\b", r"\bspredning\w*",
-        r"\bvis (?:det |dem )?paa kort\b",
+        r"\bvis (?:det |dem )?paa kort\b", r"\bliste\w*", r"\bkort\b", r"\bfordeler\b",
         r"\bhele landet kommune for kommune\b", r"\bkommune for kommune\b",
     ],
     "trend": [
@@ -106,23 +106,84 @@ _ASC_RX = re.compile(rf"\b{SUPERLATIVE_ASC}\b")
 
 @dataclass(frozen=True)
 class Cue:
+    """A rule that fired: its kind, the first matched words, and every token any of its matches covered
+    (so the parser can tell which words of the question the rules accounted for)."""
+
     kind: str
     words: str
+    token_ids: frozenset[int] = frozenset()
+
+
+# Heads of compounds that carry an operation ("befolkningsudviklingen" = the population over time).
+_CUE_HEADS = ("udvikling", "stigning", "aendring", "fordeling", "sammenligning", "rangering", "rangliste")
+
+
+def split_compounds(toks: list[Tok]) -> list[Tok]:
+    """Split a word whose head is an operation noun into the figure part and the operation part, so that
+    each is consumed by its own rule ("befolknings" + "udviklingen")."""
+    out: list[Tok] = []
+    for t in toks:
+        cut = next((t.fold.find(h) for h in _CUE_HEADS if t.kind == "word" and t.fold.find(h) >= 4), -1)
+        if cut < 0 or len(t.fold) != len(t.text):
+            out.append(t)
+            continue
+        left, right = t.text[:cut], t.text[cut:]
+        out.append(Tok(left, left.casefold(), fold(left.casefold()), "word", t.start, t.start + cut))
+        out.append(Tok(right, right.casefold(), fold(right.casefold()), "word", t.start + cut, t.end, None,
+                       t.genitive))
+    return out
 
 
 def shape(toks: list[Tok]) -> str:
     return " ".join(t.fold for t in toks)
 
 
+def owners(text: str) -> list[int]:
+    """For each character of the shaped text, the index of the token it belongs to (-1 for spaces)."""
+    out: list[int] = []
+    i = 0
+    for ch in text:
+        if ch == " ":
+            out.append(-1)
+            i += 1
+        else:
+            out.append(i)
+    return out
+
+
+def span_ids(owner: list[int], start: int, end: int) -> frozenset[int]:
+    return frozenset(owner[j] for j in range(start, end) if owner[j] >= 0)
+
+
+def _all(rx: re.Pattern[str], text: str, owner: list[int]) -> tuple[str, frozenset[int]] | None:
+    ms = [m for m in rx.finditer(text) if m.end() > m.start()]
+    if not ms:
+        return None
+    ids = frozenset(i for m in ms for i in span_ids(owner, m.start(), m.end()))
+    return ms[0].group(0), ids
+
+
 def find(text: str, table: str) -> list[Cue]:
-    """Every cue kind of the table ('op' or 'cmp') that occurs, with the matched words."""
+    """Every cue kind of the table ('op' or 'cmp') that occurs, with the matched words and tokens."""
     rx = _CUE_RX if table == "op" else _CMP_RX
+    owner = owners(text)
     out = []
     for kind, r in rx.items():
-        m = r.search(text)
-        if m:
-            out.append(Cue(kind, m.group(0)))
+        hit = _all(r, text, owner)
+        if hit:
+            out.append(Cue(kind, hit[0], hit[1]))
     return out
+
+
+def consumed(text: str) -> frozenset[int]:
+    """Tokens taken by the steering rules that are not op/cmp cues: rank order, quartile, follow-up."""
+    owner = owners(text)
+    ids: set[int] = set()
+    for rx in (_ASC_RX, _DESC_RX, _QUARTILE_RX, _FOLLOW_RX):
+        hit = _all(rx, text, owner)
+        if hit:
+            ids |= hit[1]
+    return frozenset(ids)
 
 
 def rank_order(text: str) -> str | None:
@@ -150,7 +211,7 @@ def is_follow_up(text: str) -> bool:
     return bool(_FOLLOW_RX.match(text))
 
 
-def small_number(toks: list[Tok], skip: set[int]) -> tuple[int, str] | None:
+def small_number(toks: list[Tok], skip: set[int]) -> tuple[int, str, int] | None:
     """The first count in the question (digits 1-98 or a number word) that is no year, age or 'pr. 100'."""
     for i, t in enumerate(toks):
         if i in skip:
@@ -159,7 +220,7 @@ def small_number(toks: list[Tok], skip: set[int]) -> tuple[int, str] | None:
         if prev in {"pr", "per", "nr", "hovedkonto", "hkt"}:
             continue
         if t.kind == "num" and t.value is not None and 1 <= t.value <= 98 and "," not in t.text:
-            return t.value, t.text
+            return t.value, t.text, i
         if t.kind == "word" and t.fold in NUMBER_WORDS and t.fold not in {"en", "et"}:
-            return NUMBER_WORDS[t.fold], t.text
+            return NUMBER_WORDS[t.fold], t.text, i
     return None

@@ -25,6 +25,7 @@ CONFLICT = 0.5
 LOOSE_PART = 0.5
 NUM_WEIGHT = 0.3
 TIE = 0.2
+COUNT_WORDS = frozenset({"flest", "faerrest"})
 UNIT_WORDS = {"procent": "pct", "pct": "pct", "procentsats": "pct", "promille": "promille", "antal": "count",
               "kr": "kr", "kroner": "kr"}
 
@@ -125,6 +126,9 @@ class FigureIndex:
             for j, part in enumerate(self.lex.token_parts(tok, question=True)):
                 for k in part:
                     keys[k].add((i, j))
+            # "hvor mange", "flest", "færrest" ask for a count
+            if tok.fold in COUNT_WORDS or (tok.fold == "mange" and i > 0 and toks[i - 1].fold == "hvor"):
+                keys["antal"].add((i, 0))
         return keys
 
     def denominators(self, toks: list[Tok]) -> tuple[set[str], set[int]]:
@@ -272,7 +276,7 @@ class FigureIndex:
                 choice.notes.append(self._default_note(pick))
                 return choice
         q = ask or "Hvilket nøgletal mener du?"
-        return FigureChoice("clarify", None, words, span, tuple(current[:6]), q)
+        return FigureChoice("clarify", None, words, span, tuple(current[:6]), q, tokens=chosen_tokens)
 
     def _metric(self, metric_id: str) -> Metric:
         m = self.catalog.get(metric_id)

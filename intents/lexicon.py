@@ -25,7 +25,7 @@ hvilke hvilken hvilket hvordan hvem hvornaar kommune kommunen kommunens kommuner
 som der alle at jeg vi du mig os vores vor min mit dig din dit man sig sin sit deres dem han hun
 vaere blive bliver blev vaeret kan kunne skal skulle vil ville gerne hvis lige nu saa da ogsaa bare
 giv vis se fortael oplys find hent mon tak venligst please aar aaret aarene aars ca cirka mange meget
-ud ind op ned over under end eller men nogen noget nogle hver ene eneste samme andre anden andet
+ud ind op ned over under end eller men nogen noget nogle hver ene eneste samme andre
 her hos efter foer inden mellem siden indtil mod the of is kr kroner beloeb tal tallet tallene
 niveau niveauet stoerrelse hele kommunale kommunal kommunalt tak
 """.split())
@@ -54,6 +54,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "forbrug": ("udgift",), "bruge": ("udgift",), "koste": ("udgift",),
     # "ældreområdet", "skoleområdet": a policy area, asked about for its spending.
     "omraade": ("udgift",), "omraad": ("udgift",),
+    # "om måneden" is the monthly rate; "hvor stor en (procent)del af" is a share
+    # persons living in the municipality are its inhabitants ("personer med bopæl i kommunen")
+    "person": ("indbygger",),
+    "maaned": ("maanedlig",), "del": ("andel",), "procentdel": ("andel",),
 }
 # One-way: "ældre" in a question means the figures' 65+/67+ population, but a term's "ældre"
 # ("andelen af ældre") must not be satisfied by a question's "65+-årige".
@@ -101,7 +105,7 @@ class Lexicon:
             keys = {stem(ABBREVIATIONS[f])}
         else:
             keys = {stem(fold(self.lemma(low))), stem(f)}
-        keys.update(c for k in list(keys) for c in CONCEPTS.get(k, ()))
+        keys.update(stem(c) for k in list(keys) for c in CONCEPTS.get(k, ()))
         if question:
             keys.update(c for k in list(keys) for c in QUESTION_CONCEPTS.get(k, ()))
         return frozenset(keys)

@@ -10,6 +10,13 @@ from semantic_layer.model import Catalog
 from semantic_layer.spec import ComparisonKind, Operation, QuerySpec, Years
 
 MAX_CHARS_TEXT = "Spørgsmålet er for langt. Skriv højst 500 tegn, fx ét nøgletal og én kommune ad gangen."
+ENGLISH = ("Jeg forstår kun spørgsmål på dansk (I only understand questions in Danish). "
+           "Spørg fx sådan her:")
+SIMILAR_BASIS_NOTE = ("Sammenlignelige kommuner er de nærmeste efter socioøkonomisk indeks og indbyggertal; "
+                      "spørg fx om serviceudgifterne for at sammenligne dem på et andet nøgletal.")
+CONTRADICTION = "{name} ligger ikke i {region}, men i {own}. Hvad vil du se?"
+UNKNOWN_IN_LIST = ("Jeg kender ikke en dansk kommune, der hedder {words}. Vil du se tallet for de andre, "
+                   "eller stavede du navnet anderledes?")
 EMPTY = "Skriv et spørgsmål om et kommunalt nøgletal, fx udskrivningsprocenten i en kommune."
 GENERIC = ("Det kan jeg desværre ikke svare på. Jeg kender kun de kommunale nøgletal for de 98 danske kommuner "
            "(fx skat, udgifter, befolkning og dagtilbud).")
@@ -66,15 +73,16 @@ def render(spec: QuerySpec, catalog: Catalog, names: dict[int, str]) -> str:
     place = names.get(spec.subject, "") if spec.subject is not None else ""
     yrs = years_phrase(spec.years)
     op = spec.operation
+    scope = f" i {names[spec.rank_region]}" if spec.rank_region in names else ""
     if op == Operation.OVERVIEW:
         return f"Giv mig et overblik over {place}"
     if op == Operation.DEFINITION:
         return f"Hvad betyder {fig}?"
     if op == Operation.RANK:
         order = "laveste" if spec.rank_order == "asc" else "højeste"
-        return f"Hvilke {spec.rank_n} kommuner har den {order} {fig}{yrs}?"
+        return f"Hvilke {spec.rank_n} kommuner{scope} har den {order} {fig}{yrs}?"
     if op == Operation.DISTRIBUTION:
-        return f"Vis {fig} for alle kommuner{yrs}"
+        return f"Vis {fig} for alle kommuner{scope}{yrs}"
     if op == Operation.SAVINGS:
         return f"Hvor meget kunne {place} spare på {fig}, hvis de lå på landsgennemsnittet?"
     if op == Operation.TREND:
@@ -101,3 +109,15 @@ def substitute(question: str, span: tuple[int, int], replacement: str) -> str:
 
 SAVINGS_DEFAULT = ("Jeg har regnet på {name}, som KL's råderumsberegning tager udgangspunkt i. "
                    "Spørg fx om ældreområdet eller dagtilbud for et bestemt område.")
+
+UNUSED = ("Jeg forstod ikke {words} i spørgsmålet, og {what} skelner ikke efter det. "
+          "Vil du se tallet uden det, eller mente du noget af det her?")
+UNUSED_OPEN = "Jeg forstod ikke {words} i spørgsmålet."
+NO_FIGURE = "Jeg har ikke et nøgletal for {words}."
+RELATED = "Måske kan et af disse beslægtede nøgletal bruges:"
+
+
+def quote_list(words: list[str]) -> str:
+    """»a«, »b« og »c«: the user's own words, quoted the Danish way."""
+    quoted = [f"»{w}«" for w in dict.fromkeys(words)]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " og " + quoted[-1]

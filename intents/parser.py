@@ -7,25 +7,30 @@ Pipeline: clean -> tokens -> places (PhraseMatcher + fuzzy) -> years -> figure (
 from __future__ import annotations
 
 import re
+from typing import cast
 from collections.abc import Sequence
 
 from intents import cues
 from intents import messages as msg
+from intents.accounting import Leftover, leftovers, metric_keys
 from intents.figures import FigureChoice, FigureIndex
+from intents.language import is_english
 from intents.lexicon import STOPWORDS, Lexicon
 from intents.places import CHRISTIANSOE, Place, PlaceMatcher, PlaceScan
-from intents.result import Draft, ParseResult
+from intents.result import Draft, ParseResult, Step
 from intents.slots import Slots, resolve
-from intents.text import MAX_CHARS, clean, tokenize
-from intents.timeexpr import find_years
+from intents.text import MAX_CHARS, Tok, clean, tokenize
+from intents.timeexpr import TimeHit, find_years
 from semantic_layer.model import Catalog
-from semantic_layer.spec import MetricRef, Operation, QuerySpec
+from semantic_layer.spec import Comparison, ComparisonKind, MetricRef, Operation, QuerySpec
 
 # The figure a råderum question is about when it names no area (KL's Råderumsbenchmark starts here).
 SAVINGS_DEFAULT_LABEL = "Serviceudgifter pr. indb."
 # Words that steer the question (comparison, operation, scope), never a second figure concept.
 CUE_PREFIXES = ("kommun", "nabo", "lands", "gennemsnit", "region", "udvikl", "sammenlign", "hoej", "lav", "spar",
                 "raaderum", "overblik", "kort", "top", "omegn", "hele", "nuvaer", "seneste", "sidste")
+# How far below the best fit a figure may score and still win by accounting for every word.
+ACCOUNT_MARGIN = 0.6
 GENERIC_WORDS = ("pris", "prisen", "udgift", "udgifter", "takst", "taksten", "antal", "andel", "andelen", "tal")
 
 
@@ -47,15 +52,15 @@ class Parser:
         self.names: dict[int, str] = {p.code: p.name for p in self.place_by_code.values()}
         self.names.update(self.places.region_names)
         self.names[0] = "hele landet"
+        self._keys_cache: dict[str, frozenset[str]] = {}
         self.examples: tuple[str, ...] = ()
         self.examples = tuple(q for q in _EXAMPLES if self.parse(q).status == "spec")
 
     # -- public -----------------------------------------------------------------------------------
     def parse(self, question: str, context: QuerySpec | None = None) -> ParseResult:
-        try:
-            return self._parse(question, context)
-        except Exception:  # noqa: BLE001 - a parser must answer every string; the refusal says so
-            return self._refuse(msg.GENERIC)
+        """Parse one turn. A bug raises: the service logs it and answers in Danish, and the fuzz tests
+        see it (a catch-all here would turn every parser bug into a plausible refusal)."""
+        return self._parse(question, context)
 
     # -- pipeline ---------------------------------------------------------------------------------
     def _parse(self, question: str, context: QuerySpec | None) -> ParseResult:
@@ -68,10 +73,12 @@ class Parser:
             return self._refuse(msg.EMPTY)
         if len(q) > MAX_CHARS:
             return self._refuse(msg.MAX_CHARS_TEXT)
-        toks = tokenize(q)
+        toks = cues.split_compounds(tokenize(q))
         text = cues.shape(toks)
         if not toks:
             return self._refuse(msg.GENERIC)
+        if is_english([t.low for t in toks if t.kind == "word"]):
+            return self._refuse(msg.ENGLISH)
         if cues.is_greeting(text):
             return self._refuse(msg.GREETING)
         strong = cues.out_of_scope(text, strong=True)
@@ -97,6 +104,7 @@ class Parser:
                 fig = alt
                 scan.regions = [h for h in scan.regions if not set(range(h.start, h.end)) & alt.tokens]
         cmps = {c.kind: c for c in cues.find(text, "cmp")}
+        fig = self._best_accounted(fig, toks, set(scan.used), time, ops, cmps, text, extra)
         weak = cues.out_of_scope(text)
         if weak and fig.status == "none":
             return self._refuse(msg.OUT_OF_SCOPE.format(what=msg.oos_what(weak)))
@@ -119,7 +127,116 @@ class Parser:
                 draft.notes.append(msg.CORRECTED.format(name=p.name))
             else:
                 draft.step(h.words, f"{p.display} ({p.code})", "municipality")
-        return self._finish(q, resolve(slots, draft, self.catalog), draft, fig, slots)
+        spec = resolve(slots, draft, self.catalog)
+        used = self._used(scan, time, fig, ops, cmps, text, slots)
+        partial = spec or slots.partial
+        figure_keys = self._figure_keys(partial.metric.id) if partial and partial.metric else frozenset()
+        left = leftovers(toks, used, self.lex, figure_keys)
+        for lo in left:
+            draft.step(lo.words, "ikke brugt", "unused")
+        if left:
+            return self._unused(q, toks, used, spec, draft, fig, slots, left)
+        return self._finish(q, spec, draft, fig, slots)
+
+    def _used(self, scan: PlaceScan, time: TimeHit | None, fig: FigureChoice, ops: dict[str, cues.Cue],
+              cmps: dict[str, cues.Cue], text: str, slots: Slots) -> set[int]:
+        """Every token some part of the parse consumed: places, years, the figure, rule cues, slot rules."""
+        used = set(scan.used) | set(fig.tokens) | slots.used | set(cues.consumed(text))
+        if time is not None:
+            used |= time.token_ids
+        for c in (*ops.values(), *cmps.values()):
+            used |= c.token_ids
+        return used
+
+    def _best_accounted(self, fig: FigureChoice, toks: list[Tok], places: set[int], time: TimeHit | None,
+                        ops: dict[str, cues.Cue], cmps: dict[str, cues.Cue], text: str,
+                        extra: frozenset[str]) -> FigureChoice:
+        """Among figures that fit about equally well, the one that accounts for every word of the question
+        wins ("indbyggere over 80" is the count of 80+-year-olds, not the population): a figure that
+        leaves words unused is a different question."""
+        if fig.status not in {"chosen", "clarify"}:
+            return fig
+        base = set(places) | set(cues.consumed(text)) | {i for c in (*ops.values(), *cmps.values())
+                                                          for i in c.token_ids}
+        if time is not None:
+            base |= time.token_ids
+        best, _ = self.figures.hits(toks, places, extra)
+        if fig.status == "chosen" and fig.metric in best:
+            floor = best[fig.metric].score - ACCOUNT_MARGIN
+            pool = [m for m, h in best.items() if h.score >= floor and (h.full or m == fig.metric)]
+        else:
+            pool = [m for m in fig.candidates if m in best]
+        if len(pool) < 2:
+            return fig
+        residual = {m: len(leftovers(toks, base | best[m].tokens, self.lex, self._figure_keys(m))) for m in pool}
+        low = min(residual.values())
+        winners = [m for m in pool if residual[m] == low]
+        current = fig.metric if fig.status == "chosen" else None
+        if len(winners) != 1 or winners[0] == current or (current is not None and residual[current] == low):
+            return fig
+        pick = winners[0]
+        hit = best[pick]
+        return FigureChoice("chosen", pick, " ".join(toks[i].text for i in sorted(hit.tokens)),
+                            tokens=hit.tokens)
+
+    def _figure_keys(self, metric_id: str) -> frozenset[str]:
+        keys = self._keys_cache.get(metric_id)
+        if keys is None:
+            m = self.catalog.get(metric_id)
+            texts = (m.label, m.short_name, *m.synonyms, m.definition, m.numerator, m.denominator) if m else ()
+            keys = self._keys_cache[metric_id] = metric_keys(self.lex, texts, m.unit.value if m else "")
+        return keys
+
+    def _unused(self, q: str, toks: list[Tok], used: set[int], spec: QuerySpec | None, draft: Draft,
+                fig: FigureChoice, slots: Slots, left: list[Leftover]) -> ParseResult:
+        """Words nothing used: never answer as if they were not there. Ask back with the question as it was
+        understood, and figures the unused words point at; with no figure at all, say the catalog lacks it."""
+        steps, notes = tuple(draft.steps), tuple(dict.fromkeys(draft.notes))
+        words = msg.quote_list([lo.words for lo in left])
+        unknown = [lo for lo in left if any(toks[i].text in slots.scan.unknown for i in lo.token_ids)]
+        if unknown and spec is not None:
+            names = msg.quote_list([toks[i].text for lo in unknown for i in sorted(lo.token_ids)
+                                    if toks[i].text in slots.scan.unknown])
+            return ParseResult("clarify", None, msg.UNKNOWN_IN_LIST.format(words=names),
+                               (msg.render(spec, self.catalog, self.names),), steps=steps, notes=notes)
+        related = self._related(toks, left, exclude=spec.metric.id if spec and spec.metric else None)
+        base = spec or slots.partial
+        if spec is None and fig.status == "none" and not (base and base.metric):
+            examples = tuple(self._option(base, mid) for mid in related[:4])
+            text = msg.NO_FIGURE.format(words=words)
+            if related:
+                text += " " + msg.RELATED
+            return ParseResult("refuse", None, text, examples=examples or self.examples or _EXAMPLES, steps=steps)
+        options: list[str] = []
+        if spec is not None:
+            options.append(msg.render(spec, self.catalog, self.names))
+            m = self.catalog.get(spec.metric.id) if spec.metric else None
+            question = msg.UNUSED.format(words=words, what=m.short_name if m else "spørgsmålet")
+        else:
+            base_result = self._finish(q, spec, draft, fig, slots)
+            options.extend(base_result.options)
+            question = msg.UNUSED_OPEN.format(words=words) + " " + (base_result.question or "")
+        options.extend(self._option(base, mid) for mid in related[:4])
+        if not options:
+            return ParseResult("refuse", None, msg.NO_FIGURE.format(words=words), examples=self.examples,
+                               steps=steps)
+        return ParseResult("clarify", None, question, tuple(dict.fromkeys(options)), steps=steps, notes=notes)
+
+    def _option(self, base: QuerySpec | None, metric_id: str) -> str:
+        spec = (base or QuerySpec()).model_copy(update={"metrics": (MetricRef(id=metric_id),)})
+        if spec.operation == Operation.DEFINITION or (not spec.municipalities and spec.operation in
+                                                      {Operation.VALUE, Operation.COMPARE, Operation.TREND}):
+            spec = spec.model_copy(update={"municipalities": spec.municipalities or (msg.EXAMPLE_PLACES[0],)})
+        return msg.render(spec, self.catalog, self.names)
+
+    def _related(self, toks: list[Tok], left: list[Leftover], exclude: str | None) -> list[str]:
+        """Figures that the unused words themselves point at (best first), for the options."""
+        keep = {i for lo in left for i in lo.token_ids}
+        if not keep:
+            return []
+        best, _ = self.figures.hits(toks, {i for i in range(len(toks)) if i not in keep})
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[0] in self.figures.discontinued, kv[0]))
+        return [mid for mid, h in ranked if mid != exclude and h.matched >= 1.0][:4]
 
     def _generic_only(self, fig: FigureChoice, toks: list, used: set[int]) -> bool:
         """True when one generic word (pris, udgift, takst ...) chose the figure while the question names
@@ -150,6 +267,8 @@ class Parser:
         if spec is not None:
             return ParseResult("spec", spec, steps=steps, notes=notes)
         missing = slots.missing
+        if missing == "contradiction":
+            return self._contradiction(slots, steps)
         if missing == "metric" and fig.status == "clarify":
             return ParseResult("clarify", None, fig.question, self._figure_options(q, fig, slots), steps=steps)
         if missing == "municipality":
@@ -197,6 +316,24 @@ class Parser:
         if base.operation == Operation.VALUE and base.subject in self.place_by_code:
             out.append(msg.render(base.model_copy(update={"operation": Operation.OVERVIEW}), self.catalog, self.names))
         return tuple(dict.fromkeys(out))
+
+    def _contradiction(self, slots: Slots, steps: tuple[Step, ...]) -> ParseResult:
+        code, region = cast(tuple[int, int], slots.extra["contradiction"])
+        place = self.place_by_code[code]
+        base = slots.partial or QuerySpec()
+        if not base.metrics:
+            return ParseResult("clarify", None, msg.CONTRADICTION.format(
+                name=place.name, region=self.names[region], own=self.names[place.region_code]),
+                (msg.render(QuerySpec(operation=Operation.OVERVIEW, municipalities=(code,)), self.catalog,
+                            self.names),), steps=steps)
+        options = [msg.render(base.model_copy(update={"municipalities": (c,)}), self.catalog, self.names)
+                   for c in (code, region)]
+        options.append(msg.render(base.model_copy(update={
+            "operation": Operation.COMPARE, "municipalities": (code,),
+            "comparison": Comparison(kind=ComparisonKind.REGION)}), self.catalog, self.names))
+        question = msg.CONTRADICTION.format(name=place.name, region=self.names[region],
+                                            own=self.names[place.region_code])
+        return ParseResult("clarify", None, question, tuple(dict.fromkeys(options)), steps=steps)
 
     def _typo_clarify(self, q: str, scan: PlaceScan) -> ParseResult:
         word, codes = scan.ambiguous[0]

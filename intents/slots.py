@@ -18,6 +18,7 @@ from intents.result import Draft
 from intents.text import Tok
 from intents.timeexpr import TREND_DEFAULT, TimeHit
 from semantic_layer.model import Catalog
+from semantic_layer.single import SIMILAR_BASIS
 from semantic_layer.spec import (
     NATIONAL_CODE,
     Benchmark,
@@ -58,6 +59,7 @@ class Slots:
     missing: str | None = None  # metric | municipality, when no spec could be built
     partial: QuerySpec | None = None  # what was understood, for rendering clarification options
     extra: dict[str, object] = field(default_factory=dict)
+    used: set[int] = field(default_factory=set)  # tokens the slot rules consumed (e.g. the "5" of a top 5)
 
     def municipality_question(self, catalog: Catalog) -> str:
         p = self.partial
@@ -103,6 +105,21 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
             d.step("(forrige spørgsmål)", ", ".join(_name(s, c) for c in munis), "conversation")
         if op is None:
             op = _inherited_op(s, ctx, munis)
+    if not metrics and s.fig.status == "none" and "similar" in s.cmps and munis:
+        # "Hvilke kommuner ligner Silkeborg?": the comparable municipalities, on the figure they are chosen by
+        basis = catalog.by_label(SIMILAR_BASIS)
+        if basis is not None:
+            metrics = [basis.id]
+            d.step(s.cmps["similar"].words, basis.label, "metric")
+            d.notes.append(msg.SIMILAR_BASIS_NOTE)
+    if munis and regions and op not in {Operation.RANK, Operation.DISTRIBUTION} and "compare" not in s.ops \
+            and "region" not in s.cmps:
+        outside = [c for c in munis if c in s.place_by_code and s.place_by_code[c].region_code not in regions]
+        if outside:  # "Aarhus i Region Nordjylland": point out the contradiction, never compare silently
+            s.extra["contradiction"] = (outside[0], regions[0])
+            s.missing = "contradiction"
+            s.partial = QuerySpec(metrics=tuple(MetricRef(id=m) for m in metrics))
+            return None
     if op is None:
         starts_what = s.text.startswith(("hvad er ", "hvad betyder ", "hvad er en ", "hvad er et "))
         if metrics and starts_what and not (munis or regions or s.time or s.cmps) and ctx is None:
@@ -131,6 +148,8 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
                                         years=years)
     if op == Operation.RANK:
         spec_args.update(_rank(s, regions, munis, ctx if follow else None, d))
+    if op == Operation.DISTRIBUTION:
+        spec_args["rank_region"] = _scope_region(s, regions, munis, ctx if follow else None, d)
     if op == Operation.SAVINGS:
         spec_args["benchmark"] = _benchmark(s, ctx if follow else None, d)
         spec_args["comparison"] = Comparison()
@@ -202,6 +221,12 @@ def _years(s: Slots, op: Operation, ctx: QuerySpec | None, d: Draft) -> Years:
         d.step(s.time.words, s.time.meaning, "years")
         return s.time.years
     if ctx is not None:
+        if op in {Operation.DISTRIBUTION, Operation.RANK} and ctx.years.kind in {"range", "last_n"}:
+            # one year on a map or in a ranking: the last year of the previous range
+            y = Years.single(ctx.years.end) if ctx.years.kind == "range" and ctx.years.end else Years()
+            d.step("(forrige spørgsmål)", _years_meaning(y) if y.kind == "single" else "seneste år med data",
+                   "conversation")
+            return y
         if op == Operation.TREND and ctx.years.kind in {"single", "latest"}:
             d.step("(intet år)", "de seneste 10 år med data", "default")
             return TREND_DEFAULT
@@ -221,10 +246,10 @@ def _years_meaning(y: Years) -> str:
 def _rank(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec | None, d: Draft) -> dict[str, object]:
     skip = set(s.scan.used) | (set(s.time.token_ids) if s.time else set())
     num = cues.small_number(s.toks, skip)
+    if num:
+        s.used.add(num[2])
     order = cues.rank_order(s.text)
-    region = regions[0] if regions else None
-    if region is None and "region" in s.cmps and munis and munis[0] in s.place_by_code:
-        region = s.place_by_code[munis[0]].region_code
+    region = _scope_region(s, regions, munis, ctx, None)
     # Only a follow-up ("og de laveste?") keeps the last ranking's size, order and region; a new question
     # that names its own figure starts from the defaults.
     same = ctx is not None and ctx.operation == Operation.RANK and s.fig.status == "none"
@@ -240,6 +265,25 @@ def _rank(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec | None,
         d.step(s.scan.regions[0].words if s.scan.regions else "regionen", s.region_names.get(region, str(region)),
                "comparison")
     return {"rank_n": max(1, min(98, n)), "rank_order": order, "rank_region": region}
+
+
+def _scope_region(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec | None,
+                  d: Draft | None) -> int | None:
+    """The region a ranking or map is limited to: one named, or "i regionen" = the region of the
+    municipality in the question or in the conversation; a follow-up keeps the last scope."""
+    region = regions[0] if regions else None
+    if region is None and "region" in s.cmps:
+        subject = munis[0] if munis else (ctx.subject if ctx is not None else None)
+        if subject in s.place_by_code:
+            region = s.place_by_code[subject].region_code  # type: ignore[index]
+        elif ctx is not None:
+            region = ctx.rank_region
+    if region is None and ctx is not None and s.fig.status == "none" and not munis:
+        region = ctx.rank_region
+    if region is not None and d is not None:
+        d.step(s.scan.regions[0].words if s.scan.regions else "regionen", s.region_names.get(region, str(region)),
+               "comparison")
+    return region
 
 
 def _benchmark(s: Slots, ctx: QuerySpec | None, d: Draft) -> Benchmark:

@@ -57,11 +57,14 @@ class Tok:
         return self.kind == "word" and self.text[:1].isupper()
 
 
-_AGE_RANGE = r"(?P<a1>\d{1,2})\s?-\s?(?P<a2>\d{1,3})(?:\s?/\s?(?P<a3>\d{1,3}))?(?:\s?-?\s?[åÅ]r(?:i?ge?)?\b|\b)"
-_AGE_PLUS = r"(?P<p1>\d{1,3})\s?\+(?:\s?/\s?(?P<p2>\d{1,3})\s?\+)?(?:\s?-?\s?[åÅ]r(?:i?ge?)?\b)?"
-_OVER = r"\b[oO]ver (?P<o1>\d{2})(?!\d)(?:\s?-?\s?[åÅ]r(?:i?ge?)?\b)?(?! ?(?:pct|procent|%|kr))"
+_AAR = r"(?:[åÅ]|[aA]{2})r(?:i?ge?)?\b"  # "år", "årig", "årige", and "aarige" without æøå
+_AGE_RANGE = rf"(?P<a1>\d{{1,2}})\s?-\s?(?P<a2>\d{{1,3}})(?:\s?/\s?(?P<a3>\d{{1,3}}))?(?:\s?-?\s?{_AAR}|\b)"
+_AGE_PLUS = rf"(?P<p1>\d{{1,3}})\s?\+(?:\s?/\s?(?P<p2>\d{{1,3}})\s?\+)?(?:\s?-?\s?{_AAR})?"
+_OVER = rf"\b[oO]ver (?P<o1>\d{{2}})(?!\d)(?:\s?-?\s?{_AAR})?(?! ?(?:pct|procent|%|kr))"
+_BETWEEN = r"\b[mM]ellem (?P<b1>\d{1,2}) og (?P<b2>\d{1,3}) ?(?:[åÅ]|[aA]{2})r(?:i?ge?)?\b"
 _TOKEN_RE = re.compile(
-    rf"(?P<over>{_OVER})"
+    rf"(?P<between>{_BETWEEN})"
+    rf"|(?P<over>{_OVER})"
     rf"|(?P<plus>{_AGE_PLUS})"
     rf"|(?P<range>{_AGE_RANGE})"
     r"|(?P<thou>\d{1,3}(?:\.\d{3})+)(?![\d,])"
@@ -71,6 +74,9 @@ _TOKEN_RE = re.compile(
 
 
 def _age_key(m: re.Match[str]) -> str | None:
+    if m.group("between"):
+        b1, b2 = int(m.group("b1")), int(m.group("b2"))
+        return f"{b1}-{b2}" if b1 < b2 <= 120 else None
     if m.group("over"):
         return f"{int(m.group('o1'))}+"  # "over 80 år" is the age group 80+
     if m.group("plus"):
@@ -88,7 +94,7 @@ def tokenize(text: str) -> list[Tok]:
     for m in _TOKEN_RE.finditer(text):
         s, e = m.start(), m.end()
         raw = m.group(0)
-        if m.group("over") or m.group("plus") or m.group("range"):
+        if m.group("between") or m.group("over") or m.group("plus") or m.group("range"):
             key = _age_key(m)
             if key is not None:
                 toks.append(Tok(raw, key, key, "age", s, e))
@@ -112,7 +118,7 @@ def tokenize(text: str) -> list[Tok]:
     return toks
 
 
-_SUFFIXES = ("ernes", "enes", "erne", "ene", "ens", "ets", "en", "et", "er", "e", "s")
+_SUFFIXES = ("ernes", "enes", "erne", "eres", "ere", "ene", "ens", "ets", "en", "et", "er", "e", "s")
 
 
 def stem(word: str) -> str:

@@ -71,9 +71,30 @@ def _sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(word: str) -> int:
+    """`catalog --explain ORD`: what the parser makes of one word, and why."""
+    from intents import Parser, places_from_csv
+    from intents.explain import explain
+    from semantic_layer.loader import load_catalog
+
+    reference = get_settings().data_dir / "reference" / "kommuner.csv"
+    if not reference.exists():
+        print(f"Fejl: kommunelisten findes ikke: {reference}", file=sys.stderr)
+        return 2
+    parser = Parser(load_catalog(), places_from_csv(reference))
+    for line in explain(word, parser):
+        print(line)
+    return 0
+
+
 def _catalog(args: argparse.Namespace) -> int:
     from semantic_layer.loader import load_catalog, normalize_term
 
+    if args.explain is not None:
+        if args.search:
+            print("Fejl: brug enten et søgeord eller --explain ORD, ikke begge.", file=sys.stderr)
+            return 2
+        return _explain(args.explain)
     catalog = load_catalog()
     needle = normalize_term(args.search or "")
     for metric in catalog.metrics:
@@ -118,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     sql.set_defaults(func=_sql)
     cat = sub.add_parser("catalog", help="list og søg i nøgletalskataloget")
     cat.add_argument("search", nargs="?")
+    cat.add_argument("--explain", metavar="ORD", help="vis hvad et ord bliver til i parseren, og hvorfor")
     cat.set_defaults(func=_catalog)
     serve = sub.add_parser("serve", help="start chat-serveren")
     serve.add_argument("--host")
