@@ -25,6 +25,7 @@ CONFLICT = 0.5
 LOOSE_PART = 0.5
 NUM_WEIGHT = 0.3
 TIE = 0.2
+ASSUME_TIE = 0.5  # when the best figure misses a word of its own name, rivals this close are as likely
 COUNT_WORDS = frozenset({"flest", "faerrest"})
 UNIT_WORDS = {"procent": "pct", "pct": "pct", "procentsats": "pct", "promille": "promille", "antal": "count",
               "kr": "kr", "kroner": "kr"}
@@ -240,6 +241,11 @@ class FigureIndex:
             return FigureChoice("none")
         top = ranked[0][1]
         close = [m for m, h in ranked if h.score >= top.score - TIE]
+        if ranked[0][0] in self.discontinued and all(h.score < top.score - 0.1 for m, h in ranked[1:]
+                                                     if m not in self.discontinued):
+            close = [ranked[0][0]]  # the question's own words name the discontinued figure best
+        elif not top.full:  # an assumption: every figure about as well covered is as likely
+            close = [m for m, h in ranked if h.score >= top.score - ASSUME_TIE and h.matched >= 1.0]
         if len(close) > 1:
             bonus = {m: self._unit_bonus(m, unit) for m in close}
             if max(bonus.values()) > 0:
@@ -253,9 +259,11 @@ class FigureIndex:
     def _resolve(self, close: list[str], hit: Hit, toks: list[Tok], skip: set[int], question: str,
                  default: str | None,
                  ask: str | None, siblings: dict[str, Hit] | None = None) -> FigureChoice:
+        current = [m for m in close if m not in self.discontinued] or close
+        if siblings is not None and len(current) == 1 and current[0] in siblings:
+            hit = siblings[current[0]]  # the words of the figure chosen, not of a discontinued rival
         words, span = _words(hit, toks, question, skip)
         chosen_tokens = hit.tokens
-        current = [m for m in close if m not in self.discontinued] or close
         if len(current) == 1:
             chosen = current[0]
             choice = FigureChoice("chosen", chosen, words, span, tokens=chosen_tokens)
@@ -270,6 +278,8 @@ class FigureIndex:
         # The headline figure may stand in only for variants of one measure (brutto/netto of the same
         # "pr. 0-13-årig"); candidates with different denominators or units are a real choice: ask.
         same_measure = len({(self._metric(m).denominator_population, self._metric(m).unit) for m in current}) == 1
+        if siblings is not None:  # ties between figures named by different words are two figures: ask
+            same_measure = same_measure and len({siblings[m].tokens for m in current if m in siblings}) == 1
         for pick in (default, *[m for m in current if self._metric(m).headline]) if same_measure else ():
             if pick and pick in current:
                 choice = FigureChoice("chosen", pick, words, span, tokens=chosen_tokens)

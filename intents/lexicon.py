@@ -50,8 +50,11 @@ ABBREVIATIONS = {
 
 # Verbs and nouns that mean "spending" in questions ("hvad koster", "hvad bruger X på").
 CONCEPTS: dict[str, tuple[str, ...]] = {
-    "kost": ("udgift",), "brug": ("udgift",), "omkostning": ("udgift",), "spend": ("udgift",),
-    "forbrug": ("udgift",), "bruge": ("udgift",), "koste": ("udgift",),
+    # "hvad koster X": the municipality's spending on X, or the price (takst) a family pays for X
+    "kost": ("udgift", "pris", "takst"), "koste": ("udgift", "pris", "takst"), "brug": ("udgift",), "omkostning": ("udgift",), "spend": ("udgift",),
+    "forbrug": ("udgift",), "bruge": ("udgift",),
+    # "hvor mange bor der": the people who live in the municipality are its inhabitants
+    "bo": ("indbygger",), "boe": ("indbygger",),
     # "ældreområdet", "skoleområdet": a policy area, asked about for its spending.
     "omraade": ("udgift",), "omraad": ("udgift",),
     # "om måneden" is the monthly rate; "hvor stor en (procent)del af" is a share
@@ -61,7 +64,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 }
 # One-way: "ældre" in a question means the figures' 65+/67+ population, but a term's "ældre"
 # ("andelen af ældre") must not be satisfied by a question's "65+-årige".
-QUESTION_CONCEPTS: dict[str, tuple[str, ...]] = {"aeldr": ("age:65+", "age:67+", "age:65+/67+")}
+QUESTION_CONCEPTS: dict[str, tuple[str, ...]] = {"aeldr": ("age:65+", "age:67+", "age:65+/67+"),
+                                                  # children in the statistics are the 0-17-year-olds
+                                                  "barn": ("age:0-17",), "boern": ("age:0-17",)}
 
 _MIN_PART = 3
 

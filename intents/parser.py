@@ -7,8 +7,8 @@ Pipeline: clean -> tokens -> places (PhraseMatcher + fuzzy) -> years -> figure (
 from __future__ import annotations
 
 import re
-from typing import cast
 from collections.abc import Sequence
+from typing import cast
 
 from intents import cues
 from intents import messages as msg
@@ -31,6 +31,8 @@ CUE_PREFIXES = ("kommun", "nabo", "lands", "gennemsnit", "region", "udvikl", "sa
                 "raaderum", "overblik", "kort", "top", "omegn", "hele", "nuvaer", "seneste", "sidste")
 # How far below the best fit a figure may score and still win by accounting for every word.
 ACCOUNT_MARGIN = 0.6
+# How far below the best fit a figure like the previous turn's may score and still win in a follow-up.
+FOLLOW_MARGIN = 1.5
 GENERIC_WORDS = ("pris", "prisen", "udgift", "udgifter", "takst", "taksten", "antal", "andel", "andelen", "tal")
 
 
@@ -105,6 +107,8 @@ class Parser:
                 scan.regions = [h for h in scan.regions if not set(range(h.start, h.end)) & alt.tokens]
         cmps = {c.kind: c for c in cues.find(text, "cmp")}
         fig = self._best_accounted(fig, toks, set(scan.used), time, ops, cmps, text, extra)
+        if context is not None and context.metric and cues.is_follow_up(text):
+            fig = self._like_context(fig, toks, set(scan.used), context.metric.id, extra)
         weak = cues.out_of_scope(text)
         if weak and fig.status == "none":
             return self._refuse(msg.OUT_OF_SCOPE.format(what=msg.oos_what(weak)))
@@ -178,6 +182,29 @@ class Parser:
         hit = best[pick]
         return FigureChoice("chosen", pick, " ".join(toks[i].text for i in sorted(hit.tokens)),
                             tokens=hit.tokens)
+
+    def _like_context(self, fig: FigureChoice, toks: list[Tok], places: set[int], previous: str,
+                      extra: frozenset[str]) -> FigureChoice:
+        """A follow-up ("og en vuggestueplads?" after a price) asks for the same kind of figure: among the
+        figures its words fit, one of the previous figure's theme and unit wins over the plain best fit."""
+        prev = self.catalog.get(previous)
+        if prev is None or fig.status not in {"chosen", "clarify"}:
+            return fig
+        best, _ = self.figures.hits(toks, places, extra)
+        if not best:
+            return fig
+        top = max(h.score for h in best.values())
+        alike = [(h.score, m) for m, h in best.items() if h.score >= top - FOLLOW_MARGIN and h.matched >= 1.0
+                 and m not in self.figures.discontinued and (m2 := self.catalog.get(m)) is not None
+                 and m2.unit == prev.unit and m2.theme == prev.theme]
+        if not alike:
+            return fig
+        alike.sort(reverse=True)
+        if len(alike) > 1 and alike[0][0] - alike[1][0] < 0.2 or alike[0][1] == fig.metric:
+            return fig
+        pick = alike[0][1]
+        hit = best[pick]
+        return FigureChoice("chosen", pick, " ".join(toks[i].text for i in sorted(hit.tokens)), tokens=hit.tokens)
 
     def _figure_keys(self, metric_id: str) -> frozenset[str]:
         keys = self._keys_cache.get(metric_id)
