@@ -39,7 +39,7 @@ FUNCTION_WORDS = frozenset(fold(w) for w in """
     ca. mv fl osv etc dvs fx f.eks eksempel
     år året årene års årets årlig årligt årlige
     blandt kommunes høj lav lave mere flere færre større mindre helhed tilbage ikke tværs
-    bruger bruge brugte brugt må maa bede beder
+    bruger bruge brugte brugt må maa bede beder udefra alder alderen
     """.split())
 
 # Prepositions shown with a left-over word, so the user reads their own phrase ("for kvinder").

@@ -27,6 +27,7 @@ NUM_WEIGHT = 0.3
 TIE = 0.2
 ASSUME_TIE = 0.5  # when the best figure misses a word of its own name, rivals this close are as likely
 COUNT_WORDS = frozenset({"flest", "faerrest"})
+PARTICLES = frozenset({"ind", "ud", "til", "fra"})
 UNIT_WORDS = {"procent": "pct", "pct": "pct", "procentsats": "pct", "promille": "promille", "antal": "count",
               "kr": "kr", "kroner": "kr"}
 
@@ -127,6 +128,11 @@ class FigureIndex:
             for j, part in enumerate(self.lex.token_parts(tok, question=True)):
                 for k in part:
                     keys[k].add((i, j))
+            # a particle verb names the noun it forms: "pendler ind" is "indpendler", "flytter til" "tilflytter"
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if tok.kind == "word" and nxt is not None and nxt.fold in PARTICLES:
+                for k in self.lex.word_keys(nxt.low + tok.low, question=True):
+                    keys[k].add((i, 0))
             # "hvor mange", "flest", "færrest" ask for a count
             if tok.fold in COUNT_WORDS or (tok.fold == "mange" and i > 0 and toks[i - 1].fold == "hvor"):
                 keys["antal"].add((i, 0))

@@ -45,16 +45,19 @@ ABBREVIATIONS = {
     "boligsikr": "boligsikring", "hkt": "hovedkonto", "gns": "gennemsnit", "primaerkom": "primaerkommune",
     "udskrivn": "udskrivning", "mnd": "maaned", "mdr": "maaned", "aeldrebol": "aeldrebolig", "eft": "efter",
     "skoleref": "skolereform", "indik": "indikator", "aflastn": "aflastning", "pl": "plads",
-    "borger": "indbygger", "borgere": "indbygger", "indbyggere": "indbygger",
+    "borger": "indbygger", "borgere": "indbygger", "indbyggere": "indbygger", "ingen": "ekskl",
 }
 
 # Verbs and nouns that mean "spending" in questions ("hvad koster", "hvad bruger X på").
 CONCEPTS: dict[str, tuple[str, ...]] = {
     # "hvad koster X": the municipality's spending on X, or the price (takst) a family pays for X
-    "kost": ("udgift", "pris", "takst"), "koste": ("udgift", "pris", "takst"), "brug": ("udgift",), "omkostning": ("udgift",), "spend": ("udgift",),
+    "kost": ("udgift", "pris", "takst"), "koste": ("udgift", "pris", "takst"), "brug": ("udgift",),
+    "omkostning": ("udgift",), "spend": ("udgift",),
     "forbrug": ("udgift",), "bruge": ("udgift",),
     # "hvor mange bor der": the people who live in the municipality are its inhabitants
     "bo": ("indbygger",), "boe": ("indbygger",),
+    # employees are the staff; a share is given in per cent
+    "ansat": ("personale",), "ansaet": ("personale",), "procent": ("andel",),
     # "ældreområdet", "skoleområdet": a policy area, asked about for its spending.
     "omraade": ("udgift",), "omraad": ("udgift",),
     # "om måneden" is the monthly rate; "hvor stor en (procent)del af" is a share
@@ -66,9 +69,20 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 # ("andelen af ældre") must not be satisfied by a question's "65+-årige".
 QUESTION_CONCEPTS: dict[str, tuple[str, ...]] = {"aeldr": ("age:65+", "age:67+", "age:65+/67+"),
                                                   # children in the statistics are the 0-17-year-olds
-                                                  "barn": ("age:0-17",), "boern": ("age:0-17",)}
+                                                  "barn": ("age:0-17",), "boern": ("age:0-17",),
+                                                  # "i den erhvervsaktive alder": the working-age groups
+                                                  "erhvervsaktiv": ("age:17-64", "age:17-66", "age:18-66",
+                                                                    "age:17-64/66")}
 
 _MIN_PART = 3
+
+
+def _verb_of_noun(f: str) -> str | None:
+    """The verb behind a nominalisation (folded): udsaettelse -> udsaette, udvikling -> udvikle."""
+    for suffix in ("elsen", "elser", "else", "ningen", "ninger", "ning"):
+        if f.endswith(suffix) and len(f) - len(suffix) >= 4:
+            return f[: -len(suffix)] + "e"
+    return None
 
 
 class Lexicon:
@@ -110,6 +124,9 @@ class Lexicon:
             keys = {stem(ABBREVIATIONS[f])}
         else:
             keys = {stem(fold(self.lemma(low))), stem(f)}
+            nominal = _verb_of_noun(f)
+            if nominal:  # "konkurrenceudsættelse" meets "konkurrenceudsat" at the verb
+                keys.add(stem(nominal))
         keys.update(stem(c) for k in list(keys) for c in CONCEPTS.get(k, ()))
         if question:
             keys.update(c for k in list(keys) for c in QUESTION_CONCEPTS.get(k, ()))
@@ -125,7 +142,8 @@ class Lexicon:
         if f in STOPWORDS:
             return ()
         whole = self.word_keys(low, question)
-        if f in ABBREVIATIONS or len(f) < 2 * _MIN_PART:
+        concept = question and bool(self.word_keys(low) & QUESTION_CONCEPTS.keys())  # "erhvervsaktive" is one
+        if f in ABBREVIATIONS or len(f) < 2 * _MIN_PART or concept:
             return (whole,)
         split = self._split(low, 0)
         if split and len(split) > 1:

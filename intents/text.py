@@ -35,6 +35,7 @@ def clean(text: str) -> str:
     """NFC, no control characters, single spaces: the only preprocessing applied to raw input."""
     text = unicodedata.normalize("NFC", text)
     text = "".join(ch if (ch.isprintable() or ch in " \t") else " " for ch in text)
+    text = text.replace("\u00b2", "2").replace("\u00b3", "3")  # km² is the catalog's km2
     text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-").replace("\u2019", "'")
     return re.sub(r"\s+", " ", text).strip()
 
