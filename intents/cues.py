@@ -66,7 +66,7 @@ COMPARISON: dict[str, list[str]] = {
                 r"\bligner (?:os|\w+)\b", r"\bsammenligningskommune\w*", r"\btilsvarende kommune\w*",
                 r"\bkommuner af samme (?:stoerrelse|type)\b", r"\bsamme (?:type|slags) kommune\w*"],
     "country": [r"\blandsgennemsnit\w*", r"\bhele landet\b", r"\blandsplan\b", r"\bgennemsnittet\b",
-                r"\bgennemsnit\b", r"\bresten af landet\b", r"\blandets?\b", r"\bdanmark\b",
+                r"\bgennemsnit\b", r"\bgennemsnitlige?\b", r"\bresten af landet\b", r"\blandets?\b", r"\bdanmark\b",
                 r"\bgennemsnitskommune\w*", r"\blandstal\w*", r"\bnational\w*", r"\blandsniveau\w*"],
     "region": [r"\bregionen\w*", r"\bregionens\b", r"\bandre kommuner i regionen\b", r"\bregionsgennemsnit\w*"],
 }

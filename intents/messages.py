@@ -80,6 +80,8 @@ def render(spec: QuerySpec, catalog: Catalog, names: dict[int, str]) -> str:
         return f"Hvad betyder {fig}?"
     if op == Operation.RANK:
         order = "laveste" if spec.rank_order == "asc" else "højeste"
+        if spec.rank_n == 1:
+            return f"Hvilken kommune{scope} har den {order} {fig}{yrs}?"
         return f"Hvilke {spec.rank_n} kommuner{scope} har den {order} {fig}{yrs}?"
     if op == Operation.DISTRIBUTION:
         return f"Vis {fig} for alle kommuner{scope}{yrs}"

@@ -106,6 +106,8 @@ class Parser:
                 fig = alt
                 scan.regions = [h for h in scan.regions if not set(range(h.start, h.end)) & alt.tokens]
         cmps = {c.kind: c for c in cues.find(text, "cmp")}
+        if fig.tokens:  # a word of the figure's own name ("gennemsnitlig klassekvotient") is no cue
+            cmps = {k: c for k, c in cmps.items() if not c.token_ids <= fig.tokens}
         fig = self._best_accounted(fig, toks, set(scan.used), time, ops, cmps, text, extra)
         if context is not None and context.metric and cues.is_follow_up(text):
             fig = self._like_context(fig, toks, set(scan.used), context.metric.id, extra)
@@ -311,15 +313,8 @@ class Parser:
     def _figure_options(self, q: str, fig: FigureChoice, slots: Slots) -> tuple[str, ...]:
         out = []
         for mid in fig.candidates:
-            m = self.catalog.get(mid)
-            if m is None:
-                continue
-            if fig.span is not None:
-                out.append(msg.substitute(q, fig.span, m.short_name))
-            else:
-                base = slots.partial or QuerySpec()
-                out.append(msg.render(base.model_copy(update={"metrics": (MetricRef(id=mid),)}), self.catalog,
-                                      self.names))
+            if self.catalog.get(mid) is not None:
+                out.append(self._option(slots.partial, mid))
         return tuple(dict.fromkeys(out))
 
     def _place_options(self, slots: Slots) -> tuple[str, ...]:

@@ -43,12 +43,13 @@ def places_from_csv(path: str | Path) -> list[Place]:
 
 
 REGIONS = {
-    1081: ("Region Nordjylland", ["region nordjylland", "nordjylland", "region nord", "nordjyske region"]),
-    1082: ("Region Midtjylland", ["region midtjylland", "midtjylland", "region midt"]),
-    1083: ("Region Syddanmark", ["region syddanmark", "syddanmark", "region syd"]),
+    1081: ("Region Nordjylland", ["region nordjylland", "nordjylland", "region nord", "nordjyske region",
+                                  "nordjyske"]),
+    1082: ("Region Midtjylland", ["region midtjylland", "midtjylland", "region midt", "midtjyske"]),
+    1083: ("Region Syddanmark", ["region syddanmark", "syddanmark", "region syd", "syddanske"]),
     1084: ("Region Hovedstaden", ["region hovedstaden", "hovedstaden", "hovedstadsregionen",
                                   "hovedstadsomraadet", "storkoebenhavn"]),
-    1085: ("Region Sjælland", ["region sjaelland", "sjaelland", "regionsjaelland"]),
+    1085: ("Region Sjælland", ["region sjaelland", "sjaelland", "regionsjaelland", "sjaellandske"]),
 }
 
 # Extra spellings of municipality names (folded), beyond the name itself and its hyphen parts.
@@ -205,7 +206,8 @@ class PlaceMatcher:
                 close = [c for s, c in codes if s >= self.FUZZY_CLARIFY and s1 - s < self.FUZZY_MARGIN]
                 out.ambiguous.append((t.text, close[:3]))
                 taken.add(i)
-            elif t.capitalized and i > 0 and toks[i - 1].fold in {"i", "for", "med", "og"} and len(f) >= 3:
+            elif t.capitalized and i > 0 and toks[i - 1].fold in {"i", "for", "med", "og"} and len(f) >= 3 \
+                    and f not in {"danmark", "danmarks"}:  # the country is a comparison, no unknown place
                 out.unknown.append(t.text)
 
     def _candidate(self, toks: list[Tok], i: int) -> bool:

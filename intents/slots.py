@@ -120,6 +120,9 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
             s.missing = "contradiction"
             s.partial = QuerySpec(metrics=tuple(MetricRef(id=m) for m in metrics))
             return None
+    if op is None and regions and not munis and metrics and "country" not in s.cmps \
+            and re.search(r"\bkommuner(?:ne|nes)?\b", s.text):
+        op = Operation.DISTRIBUTION  # "skatten i de nordjyske kommuner": each municipality of the region
     if op is None:
         starts_what = s.text.startswith(("hvad er ", "hvad betyder ", "hvad er en ", "hvad er et "))
         if metrics and starts_what and not (munis or regions or s.time or s.cmps) and ctx is None:

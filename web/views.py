@@ -53,6 +53,7 @@ _MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august
 _KIND_LABELS = {
     "metric": "Nøgletal", "municipality": "Kommune", "years": "År", "comparison": "Sammenligning",
     "operation": "Spørgsmålstype", "default": "Standardvalg", "conversation": "Fra samtalen",
+    "correction": "Rettet stavning", "unused": "Ikke forstået",
 }
 
 
