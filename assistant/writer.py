@@ -247,6 +247,11 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # 
     if len(years) > 1:
         text += f" Tabellen og grafen viser årene {years[0]}–{years[-1]}."
     if spec.comparison.kind == ComparisonKind.SIMILAR:
+        others = list(dict.fromkeys(r["municipality"] for r in members
+                                    if r["municipality_code"] != subject["municipality_code"]))
+        if others:
+            listed = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " og " + others[-1]
+            text += f" De sammenlignelige kommuner er {listed}."
         text += (" Sammenlignelige kommuner er de nærmeste efter socioøkonomisk indeks og indbyggertal "
                  "(standardiseret afstand, seneste år med indekset).")
     return text

@@ -63,6 +63,7 @@ class Leftover:
     token_ids: frozenset[int]
     catalog: bool
     has_age: bool = False
+    core: str = ""  # the words without a leading preposition ("sygefravær" of "på sygefravær")
 
 
 def is_function_word(tok: Tok) -> bool:
@@ -112,7 +113,8 @@ def leftovers(toks: list[Tok], used: set[int], lex: Lexicon, figure_keys: frozen
             lo -= 1
         words = " ".join(toks[j].text for j in range(lo, hi + 1))
         catalog = any(toks[j].kind == "word" and bool(lex.word_keys(toks[j].low) & lex.vocab) for j in g)
-        out.append(Leftover(words, frozenset(g), catalog, any(toks[j].kind == "age" for j in g)))
+        core = " ".join(toks[j].text for j in range(g[0], hi + 1))
+        out.append(Leftover(words, frozenset(g), catalog, any(toks[j].kind == "age" for j in g), core))
     return out
 
 

@@ -12,8 +12,6 @@ from semantic_layer.spec import ComparisonKind, Operation, QuerySpec, Years
 MAX_CHARS_TEXT = "Spørgsmålet er for langt. Skriv højst 500 tegn, fx ét nøgletal og én kommune ad gangen."
 ENGLISH = ("Jeg forstår kun spørgsmål på dansk (I only understand questions in Danish). "
            "Spørg fx sådan her:")
-SIMILAR_BASIS_NOTE = ("Sammenlignelige kommuner er de nærmeste efter socioøkonomisk indeks og indbyggertal; "
-                      "spørg fx om serviceudgifterne for at sammenligne dem på et andet nøgletal.")
 CONTRADICTION = "{name} ligger ikke i {region}, men i {own}. Hvad vil du se?"
 UNKNOWN_IN_LIST = ("Jeg kender ikke en dansk kommune, der hedder {words}. Vil du se tallet for de andre, "
                    "eller stavede du navnet anderledes?")

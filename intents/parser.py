@@ -232,7 +232,7 @@ class Parser:
         base = spec or slots.partial
         if spec is None and fig.status == "none" and not (base and base.metric):
             examples = tuple(self._option(base, mid) for mid in related[:4])
-            text = msg.NO_FIGURE.format(words=words)
+            text = msg.NO_FIGURE.format(words=msg.quote_list([lo.core or lo.words for lo in left]))
             if related:
                 text += " " + msg.RELATED
             return ParseResult("refuse", None, text, examples=examples or self.examples or _EXAMPLES, steps=steps)

@@ -111,7 +111,6 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
         if basis is not None:
             metrics = [basis.id]
             d.step(s.cmps["similar"].words, basis.label, "metric")
-            d.notes.append(msg.SIMILAR_BASIS_NOTE)
     if munis and regions and op not in {Operation.RANK, Operation.DISTRIBUTION} and "compare" not in s.ops \
             and "region" not in s.cmps:
         outside = [c for c in munis if c in s.place_by_code and s.place_by_code[c].region_code not in regions]
@@ -144,8 +143,11 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
             if op == Operation.COMPARE:
                 op = Operation.VALUE
     years = _years(s, op, ctx if follow else None, d)
-    if op != Operation.VALUE or op_words:
-        d.step(op_words or "(forrige spørgsmål)", OP_MEANING[op], "operation" if op_words else "conversation")
+    if op_words:
+        d.step(op_words, OP_MEANING[op], "operation")
+    elif op != Operation.VALUE:  # implied: by the comparison asked for, or kept from the conversation
+        d.step("(forrige spørgsmål)" if follow else "(af sammenligningen)", OP_MEANING[op],
+               "conversation" if follow else "default")
     spec_args: dict[str, object] = dict(operation=op, metrics=tuple(MetricRef(id=m) for m in metrics),
                                         municipalities=tuple(dict.fromkeys(munis)), comparison=comparison,
                                         years=years)
