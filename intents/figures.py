@@ -25,6 +25,7 @@ CONFLICT = 0.5
 LOOSE_PART = 0.5
 NUM_WEIGHT = 0.3
 TIE = 0.2
+MAX_OPTIONS = 6
 ASSUME_TIE = 0.5  # when the best figure misses a word of its own name, rivals this close are as likely
 COUNT_WORDS = frozenset({"flest", "faerrest"})
 PARTICLES = frozenset({"ind", "ud", "til", "fra"})
@@ -292,7 +293,10 @@ class FigureIndex:
                 choice.notes.append(self._default_note(pick))
                 return choice
         q = ask or "Hvilket nøgletal mener du?"
-        return FigureChoice("clarify", None, words, span, tuple(current[:6]), q, tokens=chosen_tokens)
+        if len(current) > MAX_OPTIONS:  # never cut a fitting figure silently
+            q += (f" Der er {len(current)} nøgletal, der passer; her er de {MAX_OPTIONS} første "
+                  "– eller mente du noget andet?")
+        return FigureChoice("clarify", None, words, span, tuple(current[:MAX_OPTIONS]), q, tokens=chosen_tokens)
 
     def _metric(self, metric_id: str) -> Metric:
         m = self.catalog.get(metric_id)

@@ -41,6 +41,20 @@ _EXAMPLES = ("Hvad er udskrivningsprocenten i Aarhus?",
              "Hvilke 5 kommuner har flest indbyggere?")
 
 
+_ASIDE = re.compile(r"\([^)]*\)")
+# What a figure excludes, and examples of what its total includes: a question about one of them asks for
+# something else than the figure ("anlægsudgifter til skoler" is not all construction spending).
+_EXCLUDED = re.compile(r"\b(?:ekskl|excl|eksklusive|undtagen|bortset fra|uden|men ikke|fx|f\.eks|bl\.a|herunder|"
+                       r"såsom|eksempelvis)\b[^,;)]*(?:,[^,;.)]*(?: og | eller )[^,;.)]*)?", re.IGNORECASE)
+
+
+def _covered(definition: str) -> str:
+    """What a definition says the figure covers: without what it excludes (an aside in brackets that lists
+    exclusions, "ekskl. ... ældreboliger"), so "til ældre" is not taken as part of service expenditure."""
+    without = _ASIDE.sub(lambda m: " " if _EXCLUDED.search(m.group(0)) else m.group(0), definition)
+    return _EXCLUDED.sub(" ", without)
+
+
 class Parser:
     """Built once (spaCy pipeline, matchers, term index); `parse` is pure and never raises."""
 
@@ -212,7 +226,9 @@ class Parser:
         keys = self._keys_cache.get(metric_id)
         if keys is None:
             m = self.catalog.get(metric_id)
-            texts = (m.label, m.short_name, *m.synonyms, m.definition, m.numerator, m.denominator) if m else ()
+            # the label and names are the figure's identity, exclusions included ("uden forsyning")
+            texts = (m.label, m.short_name, *m.synonyms,
+                     *(_covered(t) for t in (m.numerator, m.denominator, m.definition))) if m else ()
             keys = self._keys_cache[metric_id] = metric_keys(self.lex, texts, m.unit.value if m else "")
         return keys
 
