@@ -23,6 +23,30 @@ class Observation(BaseModel):
     display: str = ""  # the value in Danish format with unit, or "mangler"/"udefineret"
 
 
+class DerivedInput(BaseModel):
+    """One number a derived figure is computed from: an observation (or a count of them)."""
+
+    name: str  # "Odense", "Nabokommunernes gennemsnit", "hele landet", "kommuner med tal"
+    year: int | None = None
+    value: float | None = None
+    display: str = ""  # as the answer shows it, e.g. "53.149 kr."
+    metric: str | None = None  # the key figure's id; None for a count
+
+
+class Derived(BaseModel):
+    """A number the answer's text shows that is not an observation's value but computed from them: a difference
+    in % or procentpoint, a change, a share, a ratio, a savings amount, a rank ("nr. 4 af 6") or a count
+    ("11 kommuner"). Together with the observations this makes every number in the text traceable."""
+
+    label: str  # Danish: "forskel i procent", "placering", "antal kommuner", "råderum"
+    value: float  # the unrounded value (signed: a fall is negative; the text shows the size and says the way)
+    unit: str = ""  # "%", "procentpoint", "kr.", "gange", "kommuner", "nr."
+    decimals: int = 0  # the decimals the text shows
+    display: str = ""  # exactly as the text shows it, e.g. "9,6 %", "824,3 mio. kr.", "nr. 4 af 6"
+    how: str = ""  # the calculation, e.g. "(Odense − landsgennemsnit) / landsgennemsnit × 100"
+    inputs: list[DerivedInput] = Field(default_factory=list)
+
+
 class Break(BaseModel):
     year: int
     text: str
@@ -93,6 +117,7 @@ class Answer(BaseModel):
     text: str
     operation: str | None = None
     observations: list[Observation] = Field(default_factory=list)
+    derived: list[Derived] = Field(default_factory=list)  # computed numbers the text shows (see Derived)
     table: Table | None = None
     sql: str | None = None
     metric: MetricCard | None = None

@@ -1,9 +1,17 @@
-"""Danish number formatting: '52.300 kr.', '12,5 %', '4,8 promille', 'mangler'."""
+"""Danish number and date formatting with Babel (locale da_DK): '52.300 kr.', '25,02 %', '15. marts 2024'."""
 
 from __future__ import annotations
 
+import math
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
 from semantic_layer.model import Metric, Unit
 
+LOCALE = "da_DK"
 UNIT_SUFFIX = {
     Unit.KR: " kr.", Unit.PCT: " %", Unit.PROMILLE: " promille", Unit.PER_100: "", Unit.PER_1000: "",
     Unit.PER_10000: "", Unit.COUNT: "", Unit.KM2: " km²", Unit.PER_KM2: " indb. pr. km²", Unit.INDEX: "",
@@ -18,10 +26,24 @@ UNIT_LABEL = {
 STATUS_TEXT = {"missing": "mangler", "undefined": "udefineret"}
 
 
-def number(value: float, decimals: int = 0) -> str:
-    """1234567.891 -> '1.234.567,9' (decimals=1)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+def rounded(value: float | int | Decimal, decimals: int = 0) -> Decimal:
+    """The value as shown with `decimals` places: half away from zero, as Danes round ('0,125' -> '0,13'),
+    on the shortest decimal form of a float; a result of zero has no sign ('-0,04' -> '0,0')."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
+    result = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return abs(result) if result == 0 else result
+
+
+def pattern(decimals: int, group: bool = True) -> str:
+    """A CLDR number pattern: '#,##0.0' (grouped, one decimal) or '0.00' (ungrouped, two decimals)."""
+    return ("#,##0" if group else "0") + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def number(value: float | int | Decimal, decimals: int = 0, group: bool = True) -> str:
+    """1234567.891 -> '1.234.567,9' (decimals=1); group=False -> '1234567,9'."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return format_decimal(value, locale=LOCALE)  # 'NaN', '∞'
+    return format_decimal(rounded(value, decimals), format=pattern(decimals, group), locale=LOCALE)
 
 
 def value_text(value: float | None, metric: Metric, status: str = "value") -> str:
@@ -32,14 +54,23 @@ def value_text(value: float | None, metric: Metric, status: str = "value") -> st
     return number(value, metric.decimals) + UNIT_SUFFIX[metric.unit]
 
 
+MILLION = 1_000_000
+
+
+def in_millions(value: float) -> bool:
+    """kroner() shows this amount in millions."""
+    return abs(value) >= MILLION
+
+
 def kroner(value: float) -> str:
     """Large amounts in millions: '824,3 mio. kr.'; small ones in whole kroner."""
-    if abs(value) >= 1_000_000:
-        return number(value / 1_000_000, 1) + " mio. kr."
+    if in_millions(value):
+        return number(value / MILLION, 1) + " mio. kr."
     return number(value, 0) + " kr."
 
 
 def percent(value: float, decimals: int = 1) -> str:
+    """12.345 -> '12,3 %' (the value is already in percent; Danish puts a space before the sign)."""
     return number(value, decimals) + " %"
 
 
@@ -47,11 +78,7 @@ def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-          "november", "december")
-
-
-def danish_date(iso: str) -> str:
-    """'2024-03-30' -> '30. marts 2024'."""
-    year, month, day = (int(part) for part in iso[:10].split("-"))
-    return f"{day}. {MONTHS[month - 1]} {year}"
+def danish_date(value: str | date) -> str:
+    """'2024-03-30' (or a date) -> '30. marts 2024'."""
+    day = value if isinstance(value, date) else date.fromisoformat(value[:10])
+    return format_date(day, format="d. MMMM y", locale=LOCALE)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from intents.lexicon import STOPWORDS, Lexicon
+from intents.lexicon import ABBREVIATIONS, STOPWORDS, Lexicon
 from intents.text import NUMBER_WORDS, Tok, fold, tokenize
 
 # Danish function words and the verbs, adverbs and nouns of asking that carry no figure, place, time or
@@ -85,6 +85,9 @@ def metric_keys(lex: Lexicon, texts: Iterable[str], unit: str = "") -> frozenset
                 continue
             if tok.kind == "word":
                 keys |= lex.word_keys(tok.low)  # the whole word too: inflected compounds split differently
+                if tok.fold in ABBREVIATIONS:  # "forsyningsvirks." also covers "forsyning"
+                    for part in lex.parts(ABBREVIATIONS[tok.fold]):
+                        keys |= part
             for part in lex.token_parts(tok):
                 keys |= part
     return frozenset(keys)

@@ -200,8 +200,9 @@ def load_postgres(duckdb_path: Path, url: str, *, schema: str = DEFAULT_SCHEMA,
                             sql.Identifier(f"{table}_{n}"), sql.Identifier(staging), sql.Identifier(table),
                             sql.SQL(", ").join(map(sql.Identifier, index))))
             con.commit()  # the staging schema is complete; nobody reads it yet
-            with con.cursor() as cur:
-                cur.execute(sql.SQL("ANALYZE"))  # planner statistics for the new tables (outside the switch)
+            with con.cursor() as cur:  # planner statistics for the new tables, before anyone reads them
+                for table in PUBLIC_SCHEMA:
+                    cur.execute(sql.SQL("ANALYZE {}.{}").format(sql.Identifier(staging), sql.Identifier(table)))
             con.commit()
             with con.cursor() as cur:
                 report.reader_password = _role(cur, reader_role, reader_password)
@@ -220,6 +221,9 @@ def load_postgres(duckdb_path: Path, url: str, *, schema: str = DEFAULT_SCHEMA,
                 cur.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(
                     sql.SQL(", ").join(sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(t))
                                        for t in PUBLIC_SCHEMA), sql.Identifier(reader_role)))
+            con.commit()
+            # Separately: the drop waits for queries still running on the old tables; new ones see the new schema.
+            with con.cursor() as cur:
                 cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(retired)))
             con.commit()
     except BaseException:
@@ -244,16 +248,14 @@ def _setup_state(cur: psycopg.Cursor[Any], conversation_role: str) -> None:
 
 
 def _lock_down_reader(cur: psycopg.Cursor[Any], dbname: str, role: str, schema: str, timeout_s: float) -> None:
-    """Read-only by default, a time limit, the warehouse schema first; no rights on `public` or temp tables."""
+    """Read-only by default (so no temporary tables either), a time limit, the warehouse schema first."""
     r = sql.Identifier(role)
     cur.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on").format(r))
     cur.execute(sql.SQL("ALTER ROLE {} SET statement_timeout = {}").format(
         r, sql.Literal(f"{int(timeout_s * 1000)}ms")))
     cur.execute(sql.SQL("ALTER ROLE {} SET idle_in_transaction_session_timeout = '60s'").format(r))
     cur.execute(sql.SQL("ALTER ROLE {} SET search_path = {}").format(r, sql.Identifier(schema)))
-    cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM {}").format(sql.Identifier(dbname), r))
     cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(dbname), r))
-    cur.execute(sql.SQL("REVOKE ALL ON SCHEMA public FROM {}").format(r))
 
 
 def _drop_quietly(url: str, schema: str) -> None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
+from datetime import date
+from decimal import Decimal
 from numbers import Number
 from typing import Any
 
-from assistant.formatting import number
+from babel.numbers import format_decimal
+
+from assistant.formatting import LOCALE, danish_date, number
 
 # Columns whose integers are identifiers or years, never grouped with thousands separators.
 _PLAIN_INT_HINTS = ("year", "aar", "år", "code", "kode", "_id", "id_", "komkode")
+_TRIMMED_PLACES = 4  # decimals=None: at most this many decimals, trailing zeros dropped
 
 
 def _is_plain_int_column(name: str) -> bool:
@@ -17,21 +22,32 @@ def _is_plain_int_column(name: str) -> bool:
     return lowered in {"id", "year", "aar", "år"} or any(hint in lowered for hint in _PLAIN_INT_HINTS)
 
 
-def danish_number(value: float | int, decimals: int | None = None, group: bool = True) -> str:
+def danish_number(value: float | int | Decimal, decimals: int | None = None, group: bool = True) -> str:
     """1234567.5 -> '1.234.567,5'; decimals=None trims trailing zeros (at most 4 decimals).
 
-    Grouped numbers use the assistant's Danish format (assistant.formatting.number)."""
+    Grouped numbers use the assistant's Danish format (assistant.formatting.number, Babel's da_DK)."""
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, float) and not math.isfinite(value):
         return "udefineret"
     if isinstance(value, int) or (decimals is None and float(value).is_integer() and abs(value) < 1e15):
-        return number(int(value)) if group else str(int(value))
-    places = 4 if decimals is None else decimals
-    text = number(float(value), places) if group else f"{float(value):.{places}f}".replace(".", ",")
-    if decimals is None and "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text
+        return number(int(value), group=group)
+    if decimals is not None:
+        return number(value, decimals, group=group)
+    text = number(value, _TRIMMED_PLACES, group=group)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def da_date(value: str | date | None) -> str:
+    """'2024-03-15' (or a date) -> '15. marts 2024' in Danish (Babel); unparseable text is returned as it is.
+
+    The templates' `da_date` filter (web.views)."""
+    if value is None:
+        return ""
+    try:
+        return danish_date(value)
+    except ValueError:
+        return str(value)
 
 
 def display_cell(value: Any, column: str = "") -> str:
@@ -56,7 +72,10 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return ""
-        return repr(value).replace(".", ",") if not value.is_integer() else str(int(value))
+        if value.is_integer():
+            return str(int(value))
+        # Every digit of the shortest exact form ('0,30000000000000004', never '1e-05'), decimal comma, no grouping.
+        return format_decimal(value, format="0.#", decimal_quantization=False, locale=LOCALE)
     return str(value)
 
 
