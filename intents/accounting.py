@@ -40,6 +40,8 @@ FUNCTION_WORDS = frozenset(fold(w) for w in """
     år året årene års årets årlig årligt årlige
     blandt kommunes høj lav lave mere flere færre større mindre helhed tilbage ikke tværs
     bruger bruge brugte brugt må maa bede beder udefra alder alderen
+    højere lavere dyrere billigere betyde betyder betød svare svarer svarede svarende hurtigt hurtig
+    modtog modtager modtage modtaget
     """.split())
 
 # Prepositions shown with a left-over word, so the user reads their own phrase ("for kvinder").
@@ -85,6 +87,7 @@ def metric_keys(lex: Lexicon, texts: Iterable[str], unit: str = "") -> frozenset
                 continue
             if tok.kind == "word":
                 keys |= lex.word_keys(tok.low)  # the whole word too: inflected compounds split differently
+                keys |= lex.head(tok.low)
                 if tok.fold in ABBREVIATIONS:  # "forsyningsvirks." also covers "forsyning"
                     for part in lex.parts(ABBREVIATIONS[tok.fold]):
                         keys |= part

@@ -31,6 +31,7 @@ CUES: dict[str, list[str]] = {
     "savings": [
         r"\bspare\w*", r"\bbesparelse\w*", r"\braaderum\w*",
         r"\bhvis (?:vi|de|den|kommunen|\w+) (?:laa|laege|var|havde|brugte)\b",
+        r"\bhvis (?:\w+ ){1,8}(?:laa|laege|svarede) (?:paa|til|som)\b",
         r"\bpaa niveau med\b", r"\bpotentiale\w*", r"\bfrigoere\w*", r"\bhente\w* hjem\b", r"\beffektivisering\w*",
     ],
     "rank": [
@@ -43,7 +44,7 @@ CUES: dict[str, list[str]] = {
     "distribution": [
         r"\balle (?:landets |98 |danske )?kommuner\w*", r"\bpaa et (?:danmarks)?kort\b", r"\bkort over\b",
         r"\bdanmarkskort\w*", r"\bfordeling\w*", r"\bfordeler sig\b", r"\bspredning\w*",
-        r"\bvis (?:det |dem )?paa kort\b", r"\bliste\w*", r"\bkort\b", r"\bfordeler\b",
+        r"\bvis (?:det |dem )?paa kort\b", r"\bliste\w*", r"\boversigt\w*", r"\bkort\b", r"\bfordeler\b",
         r"\bhele landet kommune for kommune\b", r"\bkommune for kommune\b",
     ],
     "trend": [
@@ -54,7 +55,7 @@ CUES: dict[str, list[str]] = {
     "compare": [
         r"\bsammenlign\w*", r"\bi forhold til\b", r"\bligger (?:\w+ ){0,3}(?:hoejt|lavt|over|under|hoejere|lavere)\b",
         r"\b(?:hoejere|lavere|stoerre|mindre|dyrere|billigere) end\b", r"\b(?:over|under) (?:lands)?gennemsnit\w*",
-        r"\bsammenholdt med\b", r"\bversus\b", r"\bvs\b", r"\bforskel(?:len|le)?\b", r"\bmodsat\b",
+        r"\bsammenholdt med\b", r"\bift\b", r"\bversus\b", r"\bvs\b", r"\bforskel(?:len|le)?\b", r"\bmodsat\b",
         r"\bholder (?:\w+ )?mod\b",
     ],
 }

@@ -70,6 +70,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 QUESTION_CONCEPTS: dict[str, tuple[str, ...]] = {"aeldr": ("age:65+", "age:67+", "age:65+/67+"),
                                                   # children in the statistics are the 0-17-year-olds
                                                   "barn": ("age:0-17",), "boern": ("age:0-17",),
+                                                  # small children: the nursery or the pre-school ages
+                                                  "smaaboern": ("age:0-2", "age:0-5"),
+                                                  "smaabarn": ("age:0-2", "age:0-5"),
                                                   # "i den erhvervsaktive alder": the working-age groups
                                                   "erhvervsaktiv": ("age:17-64", "age:17-66", "age:18-66",
                                                                     "age:17-64/66")}
@@ -164,6 +167,15 @@ class Lexicon:
             if rest:
                 return [left, *rest]
         return None
+
+    def head(self, low: str) -> frozenset[str]:
+        """Keys of a compound's head, the longest proper ending that is a Danish word ("kommunalvalg" ->
+        "valg"): a question's "valget" is about the figure's "kommunalvalg"."""
+        for i in range(_MIN_PART, len(low) - _MIN_PART):
+            right = low[i:]
+            if len(right) >= 4 and (self.is_known_word(right) or self.word_keys(right) & self.vocab):
+                return self.word_keys(right)
+        return frozenset()
 
     def learn(self, words: Iterable[str]) -> None:
         """Add catalog words to the compound lexicon (before any parsing)."""

@@ -15,6 +15,8 @@ ENGLISH = ("Jeg forstår kun spørgsmål på dansk (I only understand questions 
 CONTRADICTION = "{name} ligger ikke i {region}, men i {own}. Hvad vil du se?"
 UNKNOWN_IN_LIST = ("Jeg kender ikke en dansk kommune, der hedder {words}. Vil du se tallet for de andre, "
                    "eller stavede du navnet anderledes?")
+WHICH_YEAR = ("Hvilket år mener du? »{words}« regner jeg fra året i det forrige spørgsmål, "
+              "men det nævnte ikke et bestemt år. Skriv fx »i 2022«.")
 EMPTY = "Skriv et spørgsmål om et kommunalt nøgletal, fx udskrivningsprocenten i en kommune."
 GENERIC = ("Det kan jeg desværre ikke svare på. Jeg kender kun de kommunale nøgletal for de 98 danske kommuner "
            "(fx skat, udgifter, befolkning og dagtilbud).")

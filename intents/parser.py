@@ -12,7 +12,7 @@ from typing import cast
 
 from intents import cues
 from intents import messages as msg
-from intents.accounting import Leftover, leftovers, metric_keys
+from intents.accounting import Leftover, is_function_word, leftovers, metric_keys
 from intents.figures import FigureChoice, FigureIndex
 from intents.language import is_english
 from intents.lexicon import STOPWORDS, Lexicon
@@ -41,6 +41,8 @@ _EXAMPLES = ("Hvad er udskrivningsprocenten i Aarhus?",
              "Hvilke 5 kommuner har flest indbyggere?")
 
 
+_AGES = re.compile(r"\d{1,2}(?:-\d{1,3})?(?:/\d{1,3})?\+?(?:/\d{2}\+)?-årig\w*")
+_PER = re.compile(r"(?<= pr\. ).*$")  # the denominator at the end of a label
 _ASIDE = re.compile(r"\([^)]*\)")
 # What a figure excludes, and examples of what its total includes: a question about one of them asks for
 # something else than the figure ("anlægsudgifter til skoler" is not all construction spending).
@@ -73,13 +75,14 @@ class Parser:
         self.examples = tuple(q for q in _EXAMPLES if self.parse(q).status == "spec")
 
     # -- public -----------------------------------------------------------------------------------
-    def parse(self, question: str, context: QuerySpec | None = None) -> ParseResult:
+    def parse(self, question: str, context: QuerySpec | None = None, context_year: int | None = None
+              ) -> ParseResult:
         """Parse one turn. A bug raises: the service logs it and answers in Danish, and the fuzz tests
         see it (a catch-all here would turn every parser bug into a plausible refusal)."""
-        return self._parse(question, context)
+        return self._parse(question, context, context_year)
 
     # -- pipeline ---------------------------------------------------------------------------------
-    def _parse(self, question: str, context: QuerySpec | None) -> ParseResult:
+    def _parse(self, question: str, context: QuerySpec | None, context_year: int | None = None) -> ParseResult:
         if not isinstance(question, str):
             return self._refuse(msg.EMPTY)
         if len(question) > 4 * MAX_CHARS:
@@ -125,6 +128,7 @@ class Parser:
         fig = self._best_accounted(fig, toks, set(scan.used), time, ops, cmps, text, extra)
         if context is not None and context.metric and cues.is_follow_up(text):
             fig = self._like_context(fig, toks, set(scan.used), context.metric.id, extra)
+            fig = self._age_sibling(fig, toks, context.metric.id)
         weak = cues.out_of_scope(text)
         if weak and fig.status == "none":
             return self._refuse(msg.OUT_OF_SCOPE.format(what=msg.oos_what(weak)))
@@ -138,7 +142,8 @@ class Parser:
         if not found_anything and not cues.is_follow_up(text):
             return self._refuse(msg.GENERIC)
         slots = Slots(toks=toks, text=text, scan=scan, time=time, fig=fig, ops=ops, cmps=cmps,
-                      context=context, place_by_code=self.place_by_code, region_names=self.places.region_names)
+                      context_year=context_year, context=context, place_by_code=self.place_by_code,
+                      region_names=self.places.region_names)
         draft = Draft()
         for h in scan.municipalities:
             p = self.place_by_code[h.code]
@@ -181,14 +186,17 @@ class Parser:
         if time is not None:
             base |= time.token_ids
         best, _ = self.figures.hits(toks, places, extra)
-        if fig.status == "chosen" and fig.metric in best:
-            floor = best[fig.metric].score - ACCOUNT_MARGIN
-            pool = [m for m, h in best.items() if h.score >= floor and (h.full or m == fig.metric)]
-        else:
-            pool = [m for m in fig.candidates if m in best]
+        named = [fig.metric] if fig.status == "chosen" else list(fig.candidates)
+        named = [m for m in named if m in best]
+        if not named:
+            return fig
+        floor = max(best[m].score for m in named) - ACCOUNT_MARGIN
+        pool = list(dict.fromkeys([*named, *(m for m, h in best.items() if h.score >= floor and h.full)]))
         if len(pool) < 2:
             return fig
-        residual = {m: len(leftovers(toks, base | best[m].tokens, self.lex, self._figure_keys(m))) for m in pool}
+        # an explicit age group left unused weighs more than a word: "småbørn på 0-5 år" is the 0-5-year-olds
+        residual = {m: sum(2 if lo.has_age else 1 for lo in leftovers(toks, base | best[m].tokens, self.lex,
+                                                                       self._figure_keys(m))) for m in pool}
         low = min(residual.values())
         winners = [m for m in pool if residual[m] == low]
         current = fig.metric if fig.status == "chosen" else None
@@ -221,6 +229,33 @@ class Parser:
         pick = alike[0][1]
         hit = best[pick]
         return FigureChoice("chosen", pick, " ".join(toks[i].text for i in sorted(hit.tokens)), tokens=hit.tokens)
+
+    def _age_sibling(self, fig: FigureChoice, toks: list[Tok], previous: str) -> FigureChoice:
+        """A follow-up that names only another age group or denominator ("og de 6-16-årige?", "og pr.
+        6-16-årig?") asks for the previous figure's sibling: the figure whose label differs only there."""
+        prev = self.catalog.get(previous)
+        if prev is None or fig.status == "chosen":
+            return fig
+        content = [i for i, t in enumerate(toks) if i not in fig.tokens and (t.kind == "age" or (
+            t.kind in {"word", "num"} and not is_function_word(t) and t.fold not in {"pr", "per"}))]
+        if not content:
+            return fig
+        want = [self.lex.token_parts(toks[i], question=True) for i in content]
+        found = []
+        for pattern in (_AGES, _PER):
+            shape = pattern.sub("#", prev.label)
+            if shape == prev.label:
+                continue
+            for m in self.catalog.metrics:
+                if m.id == prev.id or m.id in self.figures.discontinued or pattern.sub("#", m.label) != shape:
+                    continue
+                hit = pattern.search(m.label)
+                keys = metric_keys(self.lex, (hit.group(0),)) if hit else frozenset()
+                if all(any(p & keys for p in parts) for parts in want):
+                    found.append(m.id)
+        if len(set(found)) != 1:
+            return fig
+        return FigureChoice("chosen", found[0], " ".join(toks[i].text for i in content), tokens=frozenset(content))
 
     def _figure_keys(self, metric_id: str) -> frozenset[str]:
         keys = self._keys_cache.get(metric_id)
@@ -314,6 +349,9 @@ class Parser:
         missing = slots.missing
         if missing == "contradiction":
             return self._contradiction(slots, steps)
+        if missing == "year":
+            return ParseResult("clarify", None, msg.WHICH_YEAR.format(words=slots.extra["year_unknown"]), (),
+                               steps=steps)
         if missing == "metric" and fig.status == "clarify":
             return ParseResult("clarify", None, fig.question, self._figure_options(q, fig, slots), steps=steps)
         if missing == "municipality":

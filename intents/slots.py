@@ -60,6 +60,7 @@ class Slots:
     partial: QuerySpec | None = None  # what was understood, for rendering clarification options
     extra: dict[str, object] = field(default_factory=dict)
     used: set[int] = field(default_factory=set)  # tokens the slot rules consumed (e.g. the "5" of a top 5)
+    context_year: int | None = None  # the year the previous answer showed (for "det år" after a latest year)
 
     def municipality_question(self, catalog: Catalog) -> str:
         p = self.partial
@@ -93,8 +94,11 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
     op, op_words = _operation(s, bool(metrics) or s.fig.status == "clarify")
     # A ranking or map that names its own figure is a new question, not a follow-up, though it names no place.
     place_needed = op is None or op in NEEDS_PLACE
-    follow = ctx is not None and (cues.is_follow_up(s.text) or not metrics or (not (munis or regions)
-                                                                                and place_needed))
+    # "det år", "året før", "i regionen" without a region named: the turn leans on the conversation
+    leans = (s.time is not None and s.time.relative is not None) or ("region" in s.cmps and not regions
+                                                                      and not munis)
+    follow = ctx is not None and (cues.is_follow_up(s.text) or not metrics or leans
+                                  or (not (munis or regions) and place_needed))
     if follow and ctx is not None:
         if not metrics and s.fig.status == "none" and ctx.metrics:
             metrics = [r.id for r in ctx.metrics]
@@ -160,6 +164,9 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
         spec_args["comparison"] = Comparison()
     partial = QuerySpec(**spec_args)  # type: ignore[arg-type]
     s.partial = partial
+    if "year_unknown" in s.extra:
+        s.missing = "year"
+        return None
     if not metrics and not munis and op in NEEDS_PLACE and s.fig.status != "clarify" and s.cmps:
         s.missing = "municipality"
         return None
@@ -217,6 +224,20 @@ def _comparison(s: Slots, op: Operation, munis: list[int], regions: list[int], c
 
 
 def _years(s: Slots, op: Operation, ctx: QuerySpec | None, d: Draft) -> Years:
+    if s.time is not None and s.time.relative is not None:
+        base = None
+        if ctx is not None and ctx.years.kind == "single":
+            base = ctx.years.start
+        elif ctx is not None and ctx.years.kind == "range":
+            base = ctx.years.end
+        if base is None and ctx is not None:
+            base = s.context_year
+        if base is None:  # the conversation names no year to count from (or there is no conversation)
+            s.extra["year_unknown"] = s.time.words
+            return Years()
+        year = base + s.time.relative
+        d.step(s.time.words, str(year), "years")
+        return Years.single(year)
     if s.time is not None:
         if s.time.note:
             d.notes.append(s.time.note)

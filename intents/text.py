@@ -63,8 +63,12 @@ _AGE_RANGE = rf"(?P<a1>\d{{1,2}})\s?-\s?(?P<a2>\d{{1,3}})(?:\s?/\s?(?P<a3>\d{{1,
 _AGE_PLUS = rf"(?P<p1>\d{{1,3}})\s?\+(?:\s?/\s?(?P<p2>\d{{1,3}})\s?\+)?(?:\s?-?\s?{_AAR})?"
 _OVER = rf"\b[oO]ver (?P<o1>\d{{2}})(?!\d)(?:\s?-?\s?{_AAR})?(?! ?(?:pct|procent|%|kr))"
 _BETWEEN = r"\b[mM]ellem (?P<b1>\d{1,2}) og (?P<b2>\d{1,3}) ?(?:[åÅ]|[aA]{2})r(?:i?ge?)?\b"
+_UNDER = rf"\b[uU]nder (?P<u1>\d{{1,2}}) ?{_AAR}"  # "børn under 3 år" are the 0-2-year-olds
+_AND_OVER = rf"(?P<d1>\d{{2}}) ?{_AAR},? (?:og|eller) (?:derover|ældre|aeldre|opefter)\b"  # "80 år og derover"
 _TOKEN_RE = re.compile(
     rf"(?P<between>{_BETWEEN})"
+    rf"|(?P<under>{_UNDER})"
+    rf"|(?P<andover>{_AND_OVER})"
     rf"|(?P<over>{_OVER})"
     rf"|(?P<plus>{_AGE_PLUS})"
     rf"|(?P<range>{_AGE_RANGE})"
@@ -75,6 +79,11 @@ _TOKEN_RE = re.compile(
 
 
 def _age_key(m: re.Match[str]) -> str | None:
+    if m.group("under"):
+        u1 = int(m.group("u1"))
+        return f"0-{u1 - 1}" if u1 >= 2 else None
+    if m.group("andover"):
+        return f"{int(m.group('d1'))}+"
     if m.group("between"):
         b1, b2 = int(m.group("b1")), int(m.group("b2"))
         return f"{b1}-{b2}" if b1 < b2 <= 120 else None
@@ -95,7 +104,7 @@ def tokenize(text: str) -> list[Tok]:
     for m in _TOKEN_RE.finditer(text):
         s, e = m.start(), m.end()
         raw = m.group(0)
-        if m.group("between") or m.group("over") or m.group("plus") or m.group("range"):
+        if any(m.group(g) for g in ("under", "andover", "between", "over", "plus", "range")):
             key = _age_key(m)
             if key is not None:
                 toks.append(Tok(raw, key, key, "age", s, e))

@@ -27,6 +27,7 @@ class TimeHit:
     meaning: str
     note: str | None = None
     token_ids: frozenset[int] = frozenset()
+    relative: int | None = None  # "året før" = -1, "det år" = 0: counted from the conversation's year
 
 
 def is_year(tok: Tok) -> bool:
@@ -49,11 +50,14 @@ def _shape(toks: list[Tok]) -> tuple[str, list[int]]:
 
 _RULES: list[tuple[str, str]] = [
     ("range", r"(?:(?:fra|mellem|perioden|aarene) )?Y(\d{4}) (?:(?:til og med|til|og|frem til) )?Y(\d{4})"),
-    ("after", r"\befter Y(\d{4})"),
+    ("after_y", r"\befter Y(\d{4})"),
     ("since", r"\b(?:siden|fra og med|fra|startende i|begyndende i) Y(\d{4})"),
     ("until", r"\b(?:til og med|indtil|frem til|op til) Y(\d{4})"),
-    ("before", r"\bfoer Y(\d{4})"),
+    ("before_y", r"\bfoer Y(\d{4})"),
     ("last_n", rf"\b(?:sidste|seneste|forrige|foregaaende) (\d{{1,2}}|{_NUMW}) aar"),
+    ("before", r"\baaret (?:foer|inden)\b|\bforegaaende aar\b|\baaret forinden\b"),
+    ("after", r"\baaret (?:efter)\b|\bfoelgende aar\b"),
+    ("same", r"\b(?:det|samme) aar\b|\bdette aar\b"),
     ("last_year", r"\b(?:sidste|forrige) aar\b|\bi fjor\b|\bsidste aars\b"),
     ("this_year", r"\bi aar\b"),
     ("latest", r"\b(?:seneste|nyeste|aktuelle|aktuel|nuvaerende|i dag|lige nu|nu)\b"),
@@ -87,11 +91,15 @@ def _build(kind: str, m: re.Match[str], words: str, ids: frozenset[int]) -> Time
     if kind == "range":
         a, b = sorted((int(m.group(1)), int(m.group(2))))
         return TimeHit(Years.between(a, b), words, f"{a}-{b}", token_ids=ids)
-    if kind in {"since", "after"}:
-        y = int(m.group(1)) + (1 if kind == "after" else 0)
+    if kind in {"before", "after", "same"}:
+        rel = {"before": -1, "after": 1, "same": 0}[kind]
+        return TimeHit(Years(), words, {-1: "året før", 1: "året efter", 0: "samme år"}[rel], token_ids=ids,
+                       relative=rel)
+    if kind in {"since", "after_y"}:
+        y = int(m.group(1)) + (1 if kind == "after_y" else 0)
         return TimeHit(Years.between(y, None), words, f"fra {y} til seneste år med data", token_ids=ids)
-    if kind in {"until", "before"}:
-        y = int(m.group(1)) - (1 if kind == "before" else 0)
+    if kind in {"until", "before_y"}:
+        y = int(m.group(1)) - (1 if kind == "before_y" else 0)
         if y < FIRST_YEAR:
             return TimeHit(Years.single(y), words, str(y), token_ids=ids)
         return TimeHit(Years.between(FIRST_YEAR, y), words, f"{FIRST_YEAR}-{y}", token_ids=ids)
