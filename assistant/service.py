@@ -9,6 +9,7 @@ from collections import OrderedDict
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from assistant.cards import build_card, load_vintages, warnings_for
 from assistant.contract import (
@@ -19,7 +20,7 @@ from assistant.contract import (
     SqlResult,
     Understood,
 )
-from assistant.conversations import ConversationStore
+from assistant.conversations import ConversationStore, PostgresConversationStore
 from assistant.formatting import number
 from assistant.writer import write
 from intents import Parser, ParseResult, Place
@@ -35,6 +36,8 @@ from warehouse.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500
+# Said when a follow-up names a conversation this server cannot find (expired, pruned or never existed).
+EXPIRED_CONVERSATION = "Samtalen er udløbet – jeg starter en ny."
 RESULT_CACHE = 4096
 # The budget-seminar overview: one or two headline figures per theme, by the export's labels.
 OVERVIEW_LABELS = (
@@ -55,9 +58,16 @@ EXAMPLES = (
 class Assistant:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        if not settings.warehouse_path.exists():
-            build(settings.data_dir, settings.warehouse_path)
-        self.warehouse = Warehouse(settings.warehouse_path, settings.query_timeout_s, settings.row_cap)
+        if settings.database_url:  # PostgreSQL (built by `noegletal build --database`); same interface
+            from warehouse.pg_client import PostgresWarehouse
+
+            self.warehouse = cast(Warehouse, PostgresWarehouse(
+                settings.database_url, settings.query_timeout_s, settings.row_cap, settings.database_schema,
+                settings.database_pool_size))
+        else:
+            if not settings.warehouse_path.exists():
+                build(settings.data_dir, settings.warehouse_path)
+            self.warehouse = Warehouse(settings.warehouse_path, settings.query_timeout_s, settings.row_cap)
         self.catalog = load_catalog()
         figures = [r[0] for r in self.warehouse.query("SELECT figure FROM current_vintage").rows]
         issues = validate_against_warehouse(self.catalog, figures)
@@ -82,8 +92,13 @@ class Assistant:
         self.parser = Parser(self.catalog, [Place(m.code, m.name, m.region_code, m.region_name)
                                             for m in self._municipalities])
         self.overview = tuple(MetricRef(id=m.id) for label in OVERVIEW_LABELS if (m := self.catalog.by_label(label)))
-        self.store = ConversationStore(settings.conversation_dir, settings.conversation_ttl_s,
-                                       settings.max_conversations)
+        self.store: ConversationStore | PostgresConversationStore
+        if settings.conversations_url:  # shared by every server over one PostgreSQL
+            self.store = PostgresConversationStore(settings.conversations_url, settings.conversation_ttl_s,
+                                                   settings.max_conversations, settings.database_pool_size)
+        else:
+            self.store = ConversationStore(settings.conversation_dir, settings.conversation_ttl_s,
+                                           settings.max_conversations)
         self.topojson_path: Path = settings.data_dir / "geo" / "kommuner.topojson"
 
     # -- public API ------------------------------------------------------------------------------
@@ -94,14 +109,18 @@ class Assistant:
         cid = conversation_id if conversation_id and stored is not None else self.store.new_id()
         context = QuerySpec.model_validate(state["spec"]) if state.get("spec") else None
         try:
-            answer, spec = self._answer(question or "", context, cid)
+            answer, spec = self._answer(question or "", context, cid, state.get("year"))
         except Exception:  # noqa: BLE001 - the user gets a Danish message, never a stack trace
             log.exception("answering %r failed", question[:MAX_QUESTION])
             answer, spec = self._refuse(question, cid, "Der skete en fejl, da jeg skulle svare. Prøv at "
                                                        "formulere spørgsmålet på en anden måde."), None
+        if conversation_id and stored is None:  # never swap a conversation silently
+            answer.text = f"{EXPIRED_CONVERSATION} {answer.text}".strip()
         answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 2)
         if spec is not None:
             state["spec"] = spec.model_dump(mode="json")
+            # the year the answer showed, for "det år" / "året før" in the next turn
+            state["year"] = max((o.year for o in answer.observations if o.year is not None), default=None)
         self.store.save(cid, state, turn=answer.model_dump_json())
         return answer
 
@@ -110,7 +129,7 @@ class Assistant:
 
     def run_sql(self, sql: str) -> SqlResult:
         try:
-            safe = guard(sql, self.settings.row_cap)
+            safe = guard(sql, self.settings.row_cap, self.warehouse.dialect)
         except GuardError as exc:
             return SqlResult(status="refused", message=str(exc), sql=sql)
         try:
@@ -125,6 +144,8 @@ class Assistant:
 
     def close(self) -> None:
         self.warehouse.close()
+        if isinstance(self.store, PostgresConversationStore):
+            self.store.close()
 
     def metrics(self) -> list[MetricCard]:
         return list(self.cards.values())
@@ -140,9 +161,10 @@ class Assistant:
         return Answer(status="refuse", conversation_id=cid, question=question[:MAX_QUESTION], text=text,
                       examples=list(examples))
 
-    def _answer(self, question: str, context: QuerySpec | None, cid: str) -> tuple[Answer, QuerySpec | None]:
+    def _answer(self, question: str, context: QuerySpec | None, cid: str,
+                year: int | None = None) -> tuple[Answer, QuerySpec | None]:
         t0 = time.perf_counter()
-        parsed: ParseResult = self.parser.parse(question, context)
+        parsed: ParseResult = self.parser.parse(question, context, year)
         parse_ms = (time.perf_counter() - t0) * 1000
         understood = [Understood(words=s.words, meaning=s.meaning, kind=s.kind) for s in parsed.steps]
         if parsed.status == "refuse" or parsed.spec is None and parsed.status != "clarify":
@@ -188,6 +210,7 @@ class Assistant:
         answer = Answer(
             status="answer", conversation_id=cid, question=question, text=text, operation=spec.operation.value,
             observations=written.observations, table=written.table, sql=compiled.sql, metric=cards[0],
+            derived=written.derived,
             metrics=cards, chart=written.chart, chart_kind=written.chart_kind,
             warnings=written.warnings + warnings, understood=understood,
             timings_ms={"parse": round(parse_ms, 3), "compile": round((t2 - t1) * 1000, 3),
@@ -197,13 +220,13 @@ class Assistant:
 
     def _run(self, sql: str) -> tuple[Results, bool]:
         """Guard, then run; results are cached per statement until the warehouse file changes."""
-        key = (sql, self.settings.warehouse_path.stat().st_mtime_ns)
+        key = (sql, self.warehouse.version())
         with self._results_lock:
             hit = self._results.get(key)
             if hit is not None:
                 self._results.move_to_end(key)
                 return hit, True
-        result = self.warehouse.query(guard(sql, self.settings.row_cap))
+        result = self.warehouse.query(guard(sql, self.settings.row_cap, self.warehouse.dialect))
         with self._results_lock:
             self._results[key] = result
             while len(self._results) > RESULT_CACHE:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.charts import chart_for, shown_year
-from assistant.contract import Column, Observation, Table
-from assistant.formatting import capitalize, kroner, number, percent, value_text
+from assistant.contract import Column, Derived, DerivedInput, Observation, Table
+from assistant.formatting import UNIT_LABEL, capitalize, in_millions, kroner, number, percent, value_text
 from semantic_layer.model import Aggregation, Metric, Polarity, Unit
 from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec
 
@@ -34,6 +35,33 @@ class Written:
     chart: dict[str, Any] | None
     chart_kind: str | None
     warnings: list[str]
+    derived: list[Derived] = field(default_factory=list)  # every computed number the text shows
+
+
+class Ledger:
+    """The derived numbers of one answer, recorded as the text is written: each `add` returns the text to show,
+    so a number cannot reach the sentence without its calculation (Answer.derived)."""
+
+    def __init__(self, metric_of: dict[str, Metric]) -> None:
+        self.items: list[Derived] = []
+        self.metric_of = metric_of
+
+    def add(self, label: str, value: float, display: str, how: str, inputs: Iterable[DerivedInput] = (),
+            unit: str = "", decimals: int = 0) -> str:
+        self.items.append(Derived(label=label, value=float(value), unit=unit, decimals=decimals, display=display,
+                                  how=how, inputs=list(inputs)))
+        return display
+
+    def source(self, row: dict[str, Any]) -> DerivedInput:
+        """An observation (a result row) as the input of a calculation."""
+        metric = self.metric_of.get(row["metric_id"])
+        shown = value_text(row["value"], metric, row["status"] or "value") if metric else ""
+        return DerivedInput(name=row["municipality"], year=row["year"], value=row["value"], display=shown,
+                            metric=row["metric_id"])
+
+    def count(self, label: str, value: int, display: str, how: str, unit: str = "kommuner") -> str:
+        """A count of municipalities (or figures) the text states; `how` says what was counted."""
+        return self.add(label, value, display, how, unit=unit)
 
 
 def _obs(row: dict[str, Any], metric: Metric) -> Observation:
@@ -53,20 +81,36 @@ def _relative(value: float | None, other: float | None) -> float | None:
 POINT_UNITS = {Unit.PCT: "procentpoint", Unit.PROMILLE: "promillepoint"}
 
 
-def _difference(value: float | None, other: float | None, metric: Metric, against: str) -> str | None:
+def _name(row: dict[str, Any]) -> str:
+    return "hele landet" if row["role"] == "national" else row["municipality"]
+
+
+def _difference(row: dict[str, Any], other_row: dict[str, Any] | None, metric: Metric, against: str,
+                ledger: Ledger) -> str | None:
     """'9,6 % højere end X' for amounts; '0,85 procentpoint lavere end X' for rates (a relative % misleads);
     '87,2 gange så højt som X' when a relative % would run into the thousands."""
-    if value is None or other is None:
+    value, other = row["value"], other_row["value"] if other_row else None
+    if value is None or other is None or other_row is None:
         return None
     word = "højere" if value > other else "lavere"
+    a, b = _name(row), _name(other_row)
+    inputs = [ledger.source(row), ledger.source(other_row)]
     if metric.unit in POINT_UNITS:
-        return f"{number(abs(value - other), metric.decimals)} {POINT_UNITS[metric.unit]} {word} end {against}"
+        points = POINT_UNITS[metric.unit]
+        shown = ledger.add(f"forskel i {points}", value - other,
+                           f"{number(abs(value - other), metric.decimals)} {points}", f"{a} − {b}", inputs,
+                           unit=points, decimals=metric.decimals)
+        return f"{shown} {word} end {against}"
     rel = _relative(value, other)
     if rel is None:
         return None
     if rel >= 200:
-        return f"{number(value / other, 1)} gange så højt som {against}"
-    return f"{percent(abs(rel))} {word} end {against}"
+        shown = ledger.add("forholdstal", value / other, f"{number(value / other, 1)} gange", f"{a} / {b}", inputs,
+                           unit="gange", decimals=1)
+        return f"{shown} så højt som {against}"
+    shown = ledger.add("forskel i procent", rel, percent(abs(rel)), f"({a} − {b}) / {b} × 100", inputs, unit="%",
+                       decimals=1)
+    return f"{shown} {word} end {against}"
 
 
 def _sentence(text: str) -> str:
@@ -137,11 +181,12 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
     if not any(r["role"] in ("subject", "member", "group") for r in rows):
         # "på landsplan": the national figure is the subject of the sentence.
         rows = [dict(r, role="subject", municipality="hele landet") if r["role"] == "national" else r for r in rows]
+    ledger = Ledger(metric_of)
     text = {
         Operation.VALUE: _value_text, Operation.COMPARE: _compare_text, Operation.TREND: _trend_text,
         Operation.RANK: _rank_text, Operation.DISTRIBUTION: _distribution_text, Operation.SAVINGS: _savings_text,
         Operation.OVERVIEW: _overview_text,
-    }[op](spec, rows, metric, metric_of, names, group_label)
+    }[op](spec, rows, metric, metric_of, names, group_label, ledger)
     if several_years:  # the year itself is named in the sentence above; the range is not repeated
         text += (f" {ONE_YEAR[op]} ét år ad gangen" +
                  ("; her det seneste med tal i den valgte periode." if spec.years.kind != "single" else "."))
@@ -152,18 +197,18 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
     elif any(r["role"] == "group" for r in rows):
         text += " Gruppens gennemsnit kan ikke beregnes, fordi tallene mangler for alle dens kommuner."
     if op != Operation.OVERVIEW and any(r["role"] == "national" and r["status"] == "computed" for r in rows):
-        text += (" Hele landet er summen af de 98 kommuner." if metric.aggregation == Aggregation.SUM else
+        text += (" Hele landet er summen af alle landets kommuner." if metric.aggregation == Aggregation.SUM else
                  " Ministeriet offentliggør intet landstal for dette nøgletal; landstallet er beregnet på samme måde.")
     table = _table([r for r in rows], metric_of, op)
     chart, kind = chart_for(spec, observations, metric)
-    return Written(text, observations, table, chart, kind, warnings)
+    return Written(text, observations, table, chart, kind, warnings, ledger.items)
 
 
 def _pick(rows: list[dict[str, Any]], role: str, year: int | None = None) -> dict[str, Any] | None:
     return next((r for r in rows if r["role"] == role and (year is None or r["year"] == year)), None)
 
 
-def _value_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+def _value_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
     subjects = [r for r in rows if r["role"] in ("subject", "member")]
     if not subjects:
         return f"Der er ingen tal for {metric.short_name} for det valgte år."
@@ -176,13 +221,15 @@ def _value_text(spec, rows, metric, metric_of, names, group_label) -> str:  # ty
         r = here[0]
         sentence = (f"{capitalize(metric.short_name)} i {r['municipality']} var "
                     f"{value_text(r['value'], metric, r['status'])} i {year}")
-        diff = _difference(r["value"], national_value, metric,
-                           f"landsgennemsnittet ({value_text(national_value, metric)})")
-        if metric.aggregation == Aggregation.SUM and r["value"] is not None and national_value:
+        if metric.aggregation == Aggregation.SUM and r["value"] is not None and national_value and national:
             share = r["value"] / national_value * 100  # a count is a share of the country, not above/below it
-            sentence += (f", {percent(share, 1 if share >= 0.1 else 2)} af hele landet "
-                         f"({value_text(national_value, metric)})")
-        elif diff and r["value"] != national_value:
+            places = 1 if share >= 0.1 else 2
+            shown = ledger.add("andel af hele landet", share, percent(share, places),
+                               f"{r['municipality']} / hele landet × 100", [ledger.source(r), ledger.source(national)],
+                               unit="%", decimals=places)
+            sentence += f", {shown} af hele landet ({value_text(national_value, metric)})"
+        elif r["value"] != national_value and (diff := _difference(
+                r, national, metric, f"landsgennemsnittet ({value_text(national_value, metric)})", ledger)):
             sentence += f", {diff}"
         elif national_value is not None and r["value"] is not None:
             sentence += f", det samme som landsgennemsnittet ({value_text(national_value, metric)})"
@@ -198,7 +245,7 @@ def _value_text(spec, rows, metric, metric_of, names, group_label) -> str:  # ty
     return " ".join(sentences)
 
 
-def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+def _compare_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
     valued = [r for r in rows if r["role"] in ("subject", "member", "group") and r["value"] is not None]
     if not valued:
         return f"Der er ingen tal for {metric.short_name} for det valgte år."
@@ -224,16 +271,17 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # 
     shown = value_text(subject['value'], metric, subject['status'])
     text = f"{capitalize(metric.short_name)} i {where} var {shown} i {year}"
     if is_group_subject:
-        text += f" ({subject['n_values']} kommuner)"
+        n = int(subject["n_values"])
+        text += " (" + ledger.count("antal kommuner med tal", n, f"{n} kommuner",
+                                    f"kommunerne i {where} med en værdi i {year}") + ")"
     elif group and group["value"] is not None:
         label = group["municipality"]
         against = label[0].lower() + label[1:] if label.startswith(("Nabo", "Samm")) else label
-        diff = _difference(subject["value"], group["value"], metric,
-                           f"{against} ({value_text(group['value'], metric)})")
+        diff = _difference(subject, group, metric, f"{against} ({value_text(group['value'], metric)})", ledger)
         if diff:
             text += f", {diff}"
     elif national_value is not None:
-        diff = _difference(subject["value"], national_value, metric, "landsgennemsnittet")
+        diff = _difference(subject, national, metric, "landsgennemsnittet", ledger)
         if diff:
             text += f", {diff}"
     if national_value is not None:
@@ -242,7 +290,12 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # 
     ranked = sorted((r for r in members if r["value"] is not None), key=lambda r: -r["value"])
     if not is_group_subject and len(ranked) > 1 and subject["value"] is not None:
         pos = next(i for i, r in enumerate(ranked, 1) if r["municipality_code"] == subject["municipality_code"])
-        text += f" {where} ligger nr. {pos} af {len(ranked)} i sammenligningen (højeste først)."
+        place = ledger.add("placering", pos, f"nr. {pos}", f"{where}s plads, når kommunerne i sammenligningen "
+                           f"ordnes efter værdien i {year}, højeste først", [ledger.source(r) for r in ranked],
+                           unit="nr.")
+        of = ledger.count("antal kommuner i sammenligningen", len(ranked), f"af {len(ranked)}",
+                          f"kommunerne i sammenligningen med en værdi i {year}")
+        text += f" {where} ligger {place} {of} i sammenligningen (højeste først)."
     years = sorted({r["year"] for r in members})
     if len(years) > 1:
         text += f" Tabellen og grafen viser årene {years[0]}–{years[-1]}."
@@ -257,7 +310,7 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label) -> str:  # 
     return text
 
 
-def _trend_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+def _trend_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
     sentences = []
     subjects = list(dict.fromkeys(r["municipality_code"] for r in rows if r["role"] in ("subject", "group")))
     for code in subjects:
@@ -269,26 +322,44 @@ def _trend_text(spec, rows, metric, metric_of, names, group_label) -> str:  # ty
         first, last = series[0], series[-1]
         diff = last["value"] - first["value"]
         rel = _relative(last["value"], first["value"])
-        amount = (f"{number(abs(diff), metric.decimals)} {POINT_UNITS[metric.unit]}" if metric.unit in POINT_UNITS
-                  else value_text(abs(diff), metric))
-        change = (f"en stigning på {amount}" if diff > 0 else f"et fald på {amount}" if diff < 0 else "uændret")
-        rel_text = f" ({percent(rel)})" if rel is not None and diff != 0 else ""
+        where, inputs = first["municipality"], [ledger.source(first), ledger.source(last)]
+        change, rel_text = "uændret", ""
+        if diff != 0:
+            points = POINT_UNITS.get(metric.unit)
+            amount = ledger.add(
+                f"ændring i {points}" if points else "ændring", diff,
+                f"{number(abs(diff), metric.decimals)} {points}" if points else value_text(abs(diff), metric),
+                f"{where} {last['year']} − {where} {first['year']}", inputs,
+                unit=points or UNIT_LABEL[metric.unit], decimals=metric.decimals)
+            change = f"en stigning på {amount}" if diff > 0 else f"et fald på {amount}"
+            if rel is not None:
+                rel_text = " (" + ledger.add(
+                    "ændring i procent", rel, percent(rel),
+                    f"({where} {last['year']} − {where} {first['year']}) / {where} {first['year']} × 100", inputs,
+                    unit="%", decimals=1) + ")"
         sentences.append(f"{capitalize(metric.short_name)} i {first['municipality']} gik fra "
                          f"{value_text(first['value'], metric)} i {first['year']} til "
                          f"{value_text(last['value'], metric)} i {last['year']}, {change}{rel_text}.")
     national = sorted((r for r in rows if r["role"] == "national" and r["value"] is not None), key=lambda r: r["year"])
     if len(national) >= 2:
-        rel = _relative(national[-1]["value"], national[0]["value"])
-        delta = national[-1]["value"] - national[0]["value"]
+        start, end = national[0], national[-1]
+        rel = _relative(end["value"], start["value"])
+        delta = end["value"] - start["value"]
+        inputs = [ledger.source(start), ledger.source(end)]
+        span = f"hele landet {end['year']} − hele landet {start['year']}"
         if metric.unit in POINT_UNITS:
-            sentences.append(f"I hele landet var ændringen {number(delta, metric.decimals)} "
-                             f"{POINT_UNITS[metric.unit]} i samme periode.")
+            points = POINT_UNITS[metric.unit]
+            shown = ledger.add(f"ændring i {points}", delta, f"{number(delta, metric.decimals)} {points}", span,
+                               inputs, unit=points, decimals=metric.decimals)
+            sentences.append(f"I hele landet var ændringen {shown} i samme periode.")
         elif rel is not None:
-            sentences.append(f"I hele landet var ændringen {percent(rel)} i samme periode.")
+            shown = ledger.add("ændring i procent", rel, percent(rel), f"({span}) / hele landet {start['year']} × 100",
+                               inputs, unit="%", decimals=1)
+            sentences.append(f"I hele landet var ændringen {shown} i samme periode.")
     return " ".join(sentences) or f"Der er ikke tal nok til at vise udviklingen i {metric.short_name}."
 
 
-def _rank_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+def _rank_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
     ranked = sorted((r for r in rows if r["rank"] is not None and r["role"] in ("member", "subject")
                      and r["value"] is not None), key=lambda r: r["rank"])
     if not ranked:
@@ -299,8 +370,10 @@ def _rank_text(spec, rows, metric, metric_of, names, group_label) -> str:  # typ
     top = [r for r in ranked if r["rank"] <= spec.rank_n]
     scope = f" i {names.get(spec.rank_region, 'regionen')}" if spec.rank_region else ""
     listing = ", ".join(f"{r['municipality']} ({value_text(r['value'], metric)})" for r in top)
+    order = f"ordnet efter {metric.short_name} i {year}, {word} først; lige store værdier deler pladsen"
     if spec.rank_n > len(top):
-        listing += f" (kun {len(top)} kommuner har tal)"
+        listing += " (kun " + ledger.count("antal kommuner med tal", len(top), f"{len(top)} kommuner",
+                                           f"kommunerne{scope} med en værdi i {year}") + " har tal)"
     tied = [r["municipality"] for r in top if r["rank"] == top[-1]["rank"]] if len(top) > spec.rank_n else []
     if spec.rank_n == 1:
         first = top[0]
@@ -309,21 +382,31 @@ def _rank_text(spec, rows, metric, metric_of, names, group_label) -> str:  # typ
                     f"{value_text(first['value'], metric)}.")
         else:
             names_ = ", ".join(r["municipality"] for r in top[:-1]) + " og " + top[-1]["municipality"]
-            text = (f"{len(top)} kommuner{scope} deler 1.-pladsen med den {word} {metric.short_name} i {year} "
+            sharing = ledger.count("antal kommuner på delt plads", len(top), f"{len(top)} kommuner",
+                                   f"kommunerne{scope} med samme {word} værdi i {year}")
+            place = ledger.add("placering", 1, "1.-pladsen", order, [ledger.source(r) for r in top], unit="nr.")
+            text = (f"{sharing}{scope} deler {place} med den {word} {metric.short_name} i {year} "
                     f"({value_text(first['value'], metric)}): {names_}.")
     else:
         if tied:
-            listing += f" — {' og '.join([', '.join(tied[:-1]), tied[-1]])} deler {top[-1]['rank']}.-pladsen"
-        text = (f"De {min(len(top), spec.rank_n)} kommuner{scope} med {word} {metric.short_name} i {year}: "
-                f"{listing}.")
-    total = ranked[0]["weight"] or len({r["municipality_code"] for r in ranked})
+            place = ledger.add("placering", top[-1]["rank"], f"{top[-1]['rank']}.-pladsen", order,
+                               [ledger.source(r) for r in top if r["rank"] == top[-1]["rank"]], unit="nr.")
+            listing += f" — {' og '.join([', '.join(tied[:-1]), tied[-1]])} deler {place}"
+        shown = min(len(top), spec.rank_n)
+        listed = ledger.count("antal kommuner i listen", shown, f"{shown} kommuner",
+                              f"de første {shown} i rangeringen{scope} ({word} først)")
+        text = f"De {listed}{scope} med {word} {metric.short_name} i {year}: {listing}."
+    total = int(ranked[0]["weight"] or len({r["municipality_code"] for r in ranked}))
     for r in ranked:
         if r["role"] == "subject":
-            text += f" {r['municipality']} er nr. {r['rank']} af {int(total)}."
+            place = ledger.add("placering", r["rank"], f"nr. {r['rank']}", order, [ledger.source(r)], unit="nr.")
+            of = ledger.count("antal kommuner i rangeringen", total, f"af {total}",
+                              f"kommunerne{scope} med en værdi i {year}")
+            text += f" {r['municipality']} er {place} {of}."
     return text
 
 
-def _distribution_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+def _distribution_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
     values = sorted((r for r in rows if r["role"] in ("member", "subject") and r["value"] is not None),
                     key=lambda r: r["value"])
     if not values:
@@ -332,7 +415,9 @@ def _distribution_text(spec, rows, metric, metric_of, names, group_label) -> str
     values = [r for r in values if r["year"] == year]  # write() already keeps one year; never mix them here
     hi, lo = values[-1], values[0]
     count = len({r["municipality_code"] for r in values})  # municipalities, not rows
-    text = (f"Kortet viser {metric.short_name} for {count} kommuner i {year}. Højest: {hi['municipality']} "
+    shown = ledger.count("antal kommuner på kortet", count, f"{count} kommuner",
+                         f"kommunerne med en værdi i {year}")
+    text = (f"Kortet viser {metric.short_name} for {shown} i {year}. Højest: {hi['municipality']} "
             f"({value_text(hi['value'], metric)}); lavest: {lo['municipality']} ({value_text(lo['value'], metric)}).")
     national = _pick(rows, "national", year)
     if national and national["value"] is not None:
@@ -340,50 +425,72 @@ def _distribution_text(spec, rows, metric, metric_of, names, group_label) -> str
     return text
 
 
-def _savings_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+def _savings_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
     subject, bench, saving = _pick(rows, "subject"), _pick(rows, "benchmark"), _pick(rows, "savings")
     if not subject or not bench or not saving or saving["value"] is None:
         return f"Råderummet kan ikke beregnes, fordi et af tallene for {metric.short_name} mangler."
     year = subject["year"]
     bench_name = {Benchmark.COUNTRY: "landsgennemsnittet", Benchmark.NEIGHBOURS: "nabokommunernes gennemsnit",
                   Benchmark.REGION: f"gennemsnittet i {bench['municipality']}",
-                  Benchmark.LOWEST_QUARTILE: "den laveste kvartil (25 %-fraktilen af de 98 kommuner)"}[spec.benchmark]
+                  Benchmark.LOWEST_QUARTILE: "den laveste kvartil"}[spec.benchmark]
+    # Said once, in words: the quartile's share and the number of municipalities would be untraceable numbers.
+    explained = (" (grænsen for den fjerdedel af kommunerne, der ligger lavest)"
+                 if spec.benchmark == Benchmark.LOWEST_QUARTILE else "")
     amount = saving["value"]
-    head = (f"{subject['municipality']} havde {value_text(subject['value'], metric)} i {metric.short_name} i {year} "
-            f"mod {value_text(bench['value'], metric)} for {bench_name}".rstrip(".") + ".")
+    where = subject["municipality"]
+    head = (f"{where} havde {value_text(subject['value'], metric)} i {metric.short_name} i {year} "
+            f"mod {value_text(bench['value'], metric)} for {bench_name}{explained}".rstrip(".") + ".")
+    weight = saving["weight"] or 0
+    population = POPULATION_WORDS.get(metric.denominator_population or "", f"{metric.denominator_population}-årige")
+    shown = ledger.add("råderum", amount, kroner(abs(amount)), "(egen værdi − benchmark) × nævnerpopulation",
+                       [ledger.source(subject), ledger.source(bench),
+                        DerivedInput(name=f"{population} i {where}", year=year, value=weight, display=number(weight))],
+                       unit="mio. kr." if in_millions(amount) else "kr.", decimals=1 if in_millions(amount) else 0)
     if amount > 0:
-        body = (f" Lå {subject['municipality']} på {bench_name}, ville udgiften være {kroner(amount)} lavere "
+        body = (f" Lå {where} på {bench_name}, ville udgiften være {shown} lavere "
                 f"om året — det er råderummet.")
     else:
-        body = (f" {subject['municipality']} ligger allerede under {bench_name}: at ligge på niveauet ville koste "
-                f"{kroner(-amount)} mere om året, så der er intet råderum mod dette benchmark.")
-    basis = (f" Beregning: (egen værdi − benchmark) × {number(saving['weight'] or 0)} "
-             f"({POPULATION_WORDS.get(metric.denominator_population or '', f'{metric.denominator_population}-årige')}"
-             f" i {year}). Forudsætter uændret befolkning og at forskellen alene skyldes udgiftsniveau, "
+        body = (f" {where} ligger allerede under {bench_name}: at ligge på niveauet ville koste "
+                f"{shown} mere om året, så der er intet råderum mod dette benchmark.")
+    weight_shown = ledger.add("nævnerpopulation", weight, number(weight),
+                              f"{population} i {where} i {year}: nøgletallets nævner (fra lageret)", unit=population)
+    basis = (f" Beregning: (egen værdi − benchmark) × {weight_shown} "
+             f"({population} i {year}). Forudsætter uændret befolkning og at forskellen alene skyldes udgiftsniveau, "
              f"ikke serviceniveau eller udgiftsbehov.")
     return head + body + basis
 
 
-def _overview_text(spec, rows, metric, metric_of, names, group_label) -> str:  # type: ignore[no-untyped-def]
+def _overview_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
     subject_rows = [r for r in rows if r["role"] == "subject" and r["value"] is not None]
     if not subject_rows:
         return "Der er ingen nøgletal for kommunen."
     name = subject_rows[0]["municipality"]
-    good: list[str] = []
-    bad: list[str] = []
+    good: list[tuple[Metric, dict[str, Any], dict[str, Any], float]] = []
+    bad: list[tuple[Metric, dict[str, Any], dict[str, Any], float]] = []
     for r in subject_rows:
         m = metric_of[r["metric_id"]]
         national = next((n for n in rows if n["role"] == "national" and n["metric_id"] == m.id
                          and n["year"] == r["year"]), None)
         rel = _relative(r["value"], national["value"] if national else None)
-        if rel is None or abs(rel) < 10 or m.polarity == Polarity.NEUTRAL:
+        if national is None or rel is None or abs(rel) < 10 or m.polarity == Polarity.NEUTRAL:
             continue
         better = (rel > 0) == (m.polarity == Polarity.HIGHER_IS_BETTER)
-        (good if better else bad).append(f"{m.short_name} ({percent(rel)} i forhold til landet)")
-    text = (f"Overblik over {name}: {len(subject_rows)} centrale nøgletal på tværs af temaerne, seneste år med "
+        (good if better else bad).append((m, r, national, rel))
+    figures = ledger.count("antal nøgletal", len(subject_rows), f"{len(subject_rows)} centrale nøgletal",
+                           f"nøgletallene i overblikket med en værdi for {name}", unit="nøgletal")
+    text = (f"Overblik over {name}: {figures} på tværs af temaerne, seneste år med "
             f"data, sammenlignet med nabokommunerne og hele landet.")
+
+    def listed(items: list[tuple[Metric, dict[str, Any], dict[str, Any], float]]) -> str:
+        """The first four, each with its difference to the country; only those shown are recorded."""
+        return "; ".join(
+            f"{m.short_name} (" + ledger.add(f"forskel i procent ({m.short_name})", rel, percent(rel),
+                                             f"({name} − hele landet) / hele landet × 100",
+                                             [ledger.source(r), ledger.source(n)], unit="%", decimals=1)
+            + " i forhold til landet)" for m, r, n, rel in items[:4])
+
     if good:
-        text += " Gunstigt: " + "; ".join(good[:4]) + "."
+        text += " Gunstigt: " + listed(good) + "."
     if bad:
-        text += " Ugunstigt: " + "; ".join(bad[:4]) + "."
+        text += " Ugunstigt: " + listed(bad) + "."
     return text

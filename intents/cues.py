@@ -37,7 +37,7 @@ CUES: dict[str, list[str]] = {
     "rank": [
         r"\btop ?(?:\d{1,2}|" + _NUMW + r")\b", r"\brang\w*", r"\bplacering\w*", r"\bnr\.? hvad\b",
         r"\bnummer hvad\b", r"\bhvor(?:dan)? (?:i raekken|placerer)\b",
-        r"\b(?:hvilke|hvilken|hvem|hvor) (?:\w+ ){0,6}" + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
+        r"\b(?:hvilke|hvilken|hvem|hvor) (?:\w+ ){0,10}" + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
         r"\bkommuner(?:ne)? med (?:de |den )?" + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
         r"\bde (?:\d{1,2}|" + _NUMW + r") kommuner\b", r"\bhoejest\b|\blavest\b",
     ],

@@ -236,12 +236,16 @@ class FigureIndex:
             assert a is not None
             cands = [m for m in a.metrics if self.catalog.get(m) is not None]
             # narrow only on evidence beyond the ambiguous words themselves ("pr. 0-13-årig", "netto")
-            told = [m for m in cands if m in best and best[m].tokens - amb_hit.tokens]
+            told = {m: best[m].tokens - amb_hit.tokens for m in cands if m in best and best[m].tokens - amb_hit.tokens}
             close = cands
             if told:
-                scores = {m: best[m].score + self._unit_bonus(m, unit) for m in told}
+                # narrow by how many of the question's other words a figure takes, not by how many synonyms
+                # the catalog happens to list for it ("kostede SFO" fits the 6-9 and the 10-13 rate alike)
+                most = max(len(t) for t in told.values())
+                told = {m: t for m, t in told.items() if len(t) == most}
+                scores = {m: self._unit_bonus(m, unit) for m in told}
                 hi = max(scores.values())
-                close = [m for m in told if scores[m] >= hi - TIE]
+                close = [m for m in told if scores[m] >= hi]
             return self._resolve(close, amb_hit, toks, skip, question, a.default, a.question)
         top_hit = ranked[0][1] if ranked else None
         if top_hit is None or top_hit.score < 0.9 or not (top_hit.full or top_hit.matched >= 1.5):

@@ -6,8 +6,9 @@ question with one part substituted, or rendered from a (partial) spec with the g
 
 from __future__ import annotations
 
+from semantic_layer import phrases
 from semantic_layer.model import Catalog
-from semantic_layer.spec import ComparisonKind, Operation, QuerySpec, Years
+from semantic_layer.spec import QuerySpec
 
 MAX_CHARS_TEXT = "Spørgsmålet er for langt. Skriv højst 500 tegn, fx ét nøgletal og én kommune ad gangen."
 ENGLISH = ("Jeg forstår kun spørgsmål på dansk (I only understand questions in Danish). "
@@ -56,58 +57,13 @@ def oos_what(word: str) -> str:
     return "den slags emner"
 
 
-def years_phrase(years: Years) -> str:
-    if years.kind == "single" and years.start:
-        return f" i {years.start}"
-    if years.kind == "range" and years.start:
-        return f" fra {years.start} til {years.end}" if years.end else f" siden {years.start}"
-    if years.kind == "last_n" and years.last_n:
-        return f" de seneste {years.last_n} år"
-    return ""
-
-
 def render(spec: QuerySpec, catalog: Catalog, names: dict[int, str]) -> str:
-    """A complete Danish question for a spec; used for clarification options and refusal examples."""
-    m = catalog.get(spec.metric.id) if spec.metric else None
-    fig = m.short_name if m else "udskrivningsprocenten"
-    place = names.get(spec.subject, "") if spec.subject is not None else ""
-    yrs = years_phrase(spec.years)
-    op = spec.operation
-    scope = f" i {names[spec.rank_region]}" if spec.rank_region in names else ""
-    if op == Operation.OVERVIEW:
-        return f"Giv mig et overblik over {place}"
-    if op == Operation.DEFINITION:
-        return f"Hvad betyder {fig}?"
-    if op == Operation.RANK:
-        order = "laveste" if spec.rank_order == "asc" else "højeste"
-        if spec.rank_n == 1:
-            return f"Hvilken kommune{scope} har den {order} {fig}{yrs}?"
-        return f"Hvilke {spec.rank_n} kommuner{scope} har den {order} {fig}{yrs}?"
-    if op == Operation.DISTRIBUTION:
-        return f"Vis {fig} for alle kommuner{scope}{yrs}"
-    if op == Operation.SAVINGS:
-        return f"Hvor meget kunne {place} spare på {fig}, hvis de lå på landsgennemsnittet?"
-    if op == Operation.TREND:
-        return f"Hvordan har {fig} i {place} udviklet sig{yrs or ' de seneste 10 år'}?"
-    if op == Operation.COMPARE or len(spec.municipalities) > 1:
-        kind = spec.comparison.kind
-        if kind == ComparisonKind.NEIGHBOURS:
-            return f"Sammenlign {fig} i {place} med nabokommunerne{yrs}"
-        if kind == ComparisonKind.SIMILAR:
-            return f"Sammenlign {fig} i {place} med lignende kommuner{yrs}"
-        if kind == ComparisonKind.REGION:
-            return f"Sammenlign {fig} i {place} med regionen{yrs}"
-        if len(spec.municipalities) > 1:
-            listed = [names.get(c, str(c)) for c in spec.municipalities]
-            return f"Sammenlign {fig} i {', '.join(listed[:-1])} og {listed[-1]}{yrs}"
-        return f"Sammenlign {fig} i {place} med landsgennemsnittet{yrs}"
-    return f"Hvad er {fig} i {place}{yrs}?"
+    """A complete Danish question for a spec, from the catalog's word forms (semantic_layer.phrases)."""
+    return phrases.question(spec, catalog, names)
 
 
-def substitute(question: str, span: tuple[int, int], replacement: str) -> str:
-    """The user's question with one part replaced (a figure's short name or a municipality's name)."""
-    s, e = span
-    return (question[:s] + replacement + question[e:]).strip()
+years_phrase = phrases.years_phrase
+
 
 SAVINGS_DEFAULT = ("Jeg har regnet på {name}, som KL's råderumsberegning tager udgangspunkt i. "
                    "Spørg fx om ældreområdet eller dagtilbud for et bestemt område.")

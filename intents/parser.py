@@ -167,6 +167,9 @@ class Parser:
               cmps: dict[str, cues.Cue], text: str, slots: Slots) -> set[int]:
         """Every token some part of the parse consumed: places, years, the figure, rule cues, slot rules."""
         used = set(scan.used) | set(fig.tokens) | slots.used | set(cues.consumed(text))
+        if fig.status == "clarify":  # the words that narrowed the choice ("kostede" SFO: the rates) are used
+            best, _ = self.figures.hits(slots.toks, set(scan.used))
+            used |= {i for m in fig.candidates if m in best for i in best[m].tokens}
         if time is not None:
             used |= time.token_ids
         for c in (*ops.values(), *cmps.values()):

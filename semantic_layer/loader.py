@@ -19,7 +19,9 @@ from semantic_layer.model import (
     Aggregation,
     AmbiguousTerm,
     Catalog,
+    Gender,
     Metric,
+    Number,
     Theme,
 )
 
@@ -130,9 +132,10 @@ def parse_catalog(directory: Path = CATALOG_DIR) -> tuple[Catalog | None, list[I
 
 
 def validate(metrics: list[Metric], ambiguous: list[AmbiguousTerm]) -> list[Issue]:
-    """Rules over the whole catalog: uniqueness, declared ambiguity, units and weighting."""
+    """Rules over the whole catalog: uniqueness, declared ambiguity, units, weighting and word forms."""
     issues: list[Issue] = []
     seen: dict[str, dict[str, Metric]] = {"id": {}, "label": {}, "short_name": {}}
+    said: dict[str, dict[str, Metric]] = {"indefinite": {}, "definite": {}, "question": {}}
     for m in metrics:
         for key in seen:
             value = getattr(m, key)
@@ -140,12 +143,21 @@ def validate(metrics: list[Metric], ambiguous: list[AmbiguousTerm]) -> list[Issu
                 other = seen[key][value]
                 issues.append(Issue(m.file, m.line, f"{key} {value!r} findes også i {other.file}:{other.line}"))
             seen[key][value] = m
+        for key in said:  # two figures written or asked about alike could not be told apart
+            value = getattr(m.forms, key)
+            if value.casefold() in said[key]:
+                other = said[key][value.casefold()]
+                issues.append(Issue(m.file, m.line, f"nøgletallet {m.id!r}: forms.{key} {value!r} findes også i "
+                                                    f"{other.file}:{other.line} ({other.id})"))
+            said[key][value.casefold()] = m
         if m.source not in SOURCES:
             issues.append(Issue(m.file, m.line, f"ukendt kilde {m.source!r} (kendte: {sorted(SOURCES)})"))
         if m.denominator_population is not None and m.denominator_population not in POPULATION_GROUPS:
             issues.append(Issue(m.file, m.line, f"ukendt nævnerpopulation {m.denominator_population!r}"))
         if (m.aggregation == Aggregation.WEIGHTED) != (m.denominator_population is not None):
             issues.append(Issue(m.file, m.line, "vægtet gennemsnit kræver en nævnerpopulation (og omvendt)"))
+        issues += [Issue(m.file, m.line, f"nøgletallet {m.id!r} har ugyldige ordformer: {problem}")
+                   for problem in forms_problems(m)]
     declared = {normalize_term(a.term) for a in ambiguous}
     owners: dict[str, set[str]] = defaultdict(set)
     where: dict[str, Metric] = {}
@@ -172,6 +184,50 @@ def validate(metrics: list[Metric], ambiguous: list[AmbiguousTerm]) -> list[Issu
         if len(a.metrics) < 2:
             issues.append(Issue(a.file, a.line, f"{a.term!r} skal pege på mindst to nøgletal"))
     return issues
+
+
+_ARTICLES = {"den": (Gender.COMMON, Number.SINGULAR), "det": (Gender.NEUTER, Number.SINGULAR)}
+PLACE = "{place}"
+
+
+def _mid_sentence(text: str) -> bool:
+    """A phrase that can stand mid-sentence: no capital unless the first word is an acronym ("SFO")."""
+    first = text.split(" ", 1)[0]
+    return not text[:1].isupper() or first.isupper()
+
+
+def forms_problems(m: Metric) -> list[str]:
+    """What is wrong with a figure's word forms (empty when they can be written with)."""
+    f = m.forms
+    problems: list[str] = []
+    for key in ("indefinite", "definite", "question"):
+        text = getattr(f, key)
+        if text != text.strip() or "  " in text:
+            problems.append(f"{key} {text!r} har overflødige mellemrum")
+    for key in ("indefinite", "definite"):
+        text = getattr(f, key)
+        if not _mid_sentence(text):
+            problems.append(f"{key} {text!r} skal kunne stå inde i en sætning (lille forbogstav)")
+        if PLACE in text:
+            problems.append(f"{key} {text!r} må ikke indeholde {PLACE}")
+    if f.definite.casefold().strip() == f.indefinite.casefold().strip():
+        problems.append(f"bestemt form {f.definite!r} er den samme som ubestemt form")
+    article = f.definite.split(" ", 1)[0]
+    if article == "de" and f.number != Number.PLURAL:
+        problems.append(f"bestemt form {f.definite!r} begynder med 'de', men number er {f.number.value}")
+    elif article in _ARTICLES and (f.gender, f.number) != _ARTICLES[article]:
+        gender, number = _ARTICLES[article]
+        problems.append(f"bestemt form {f.definite!r} begynder med {article!r}, som kræver gender {gender.value} "
+                        f"og number {number.value}")
+    if PLACE not in f.question:
+        problems.append(f"spørgsmålet {f.question!r} mangler {PLACE}")
+    elif "{" in f.question.replace(PLACE, "") or "}" in f.question.replace(PLACE, ""):
+        problems.append(f"spørgsmålet {f.question!r} må kun have pladsholderen {PLACE}")
+    if not f.question.endswith("?"):
+        problems.append(f"spørgsmålet {f.question!r} skal slutte med '?'")
+    if not f.question[:1].isupper():
+        problems.append(f"spørgsmålet {f.question!r} skal begynde med stort bogstav")
+    return problems
 
 
 def validate_against_warehouse(catalog: Catalog, figures: Iterable[str]) -> list[Issue]:

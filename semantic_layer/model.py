@@ -54,6 +54,52 @@ class SeriesBreak(_Frozen):
     text: str
 
 
+class Gender(StrEnum):
+    COMMON = "common"  # en-word: "den højeste udskrivningsprocent"
+    NEUTER = "neuter"  # et-word: "det højeste indbyggertal"
+
+
+class Number(StrEnum):
+    SINGULAR = "singular"
+    PLURAL = "plural"  # "de højeste serviceudgifter"
+
+
+class Forms(_Frozen):
+    """What Danish needs to write about a figure: its head noun's forms, gender and number, and a question.
+
+    `indefinite` and `definite` are whole phrases as they stand mid-sentence ("månedlig takst for dagpleje",
+    "den månedlige takst for dagpleje"); `definite` fits "Hvad er {definite} i Odense?". `gender` and `number`
+    are the head noun's, for agreement ("den/det/de højeste ..."). `question` is how a person would ask for the
+    figure, with a `{place}` placeholder.
+    """
+
+    indefinite: str = Field(min_length=2)
+    definite: str = Field(min_length=2)
+    gender: Gender
+    number: Number
+    question: str = Field(min_length=10)
+
+    @property
+    def article(self) -> str:
+        """The definite article agreeing with the head noun: den, det or de."""
+        if self.number == Number.PLURAL:
+            return "de"
+        return "det" if self.gender == Gender.NEUTER else "den"
+
+    def superlative(self, adjective: str) -> str:
+        """The figure with a definite superlative before it: "den højeste udskrivningsprocent",
+        "de laveste serviceudgifter pr. indbygger", "den højeste månedlige takst for dagpleje" (an adjective the
+        definite form already carries stays definite)."""
+        article, _, rest = self.definite.partition(" ")
+        if article in ("den", "det", "de") and rest:
+            return f"{article} {adjective} {rest}"
+        return f"{self.article} {adjective} {self.indefinite}"
+
+    def ask(self, place: str) -> str:
+        """The question about one place: "Hvad er udskrivningsprocenten i Odense?"."""
+        return self.question.replace("{place}", place)
+
+
 class Theme(_Frozen):
     id: str
     label: str
@@ -65,6 +111,7 @@ class Metric(_Frozen):
     label: str  # the export's label, the join key to the warehouse
     short_name: str
     synonyms: tuple[str, ...] = ()
+    forms: Forms
     definition: str = Field(min_length=10)
     numerator: str = Field(min_length=3)
     denominator: str = Field(min_length=3)

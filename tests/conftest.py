@@ -77,3 +77,51 @@ def compiler(catalog):
 @pytest.fixture(scope="session")
 def snapshot_update(pytestconfig: pytest.Config) -> bool:
     return bool(pytestconfig.getoption("--snapshot-update"))
+
+
+# -- PostgreSQL: a throwaway cluster for the session, the test warehouse loaded into it ---------------------
+READER_PASSWORD = "reader-test-pw"
+CONVERSATION_PASSWORD = "conversations-test-pw"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A real PostgreSQL server (initdb + pg_ctl in a temp dir, free port), stopped and deleted at the end.
+
+    Skipped only off CI when PostgreSQL is not installed; on CI (`make test` installs it) that is an error."""
+    from tests.pg_cluster import PostgresUnavailable, throwaway_cluster
+
+    try:
+        context = throwaway_cluster()
+        cluster = context.__enter__()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(exc))
+    try:
+        yield cluster
+    finally:
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def pg_urls(pg_cluster, warehouse_path: Path) -> dict[str, str]:
+    """The test warehouse loaded with `load_postgres` (as `noegletal build --database` does); the URLs of the
+    admin, the read-only role and the conversation role."""
+    from warehouse.pg_build import CONVERSATION_ROLE, READER_ROLE, load_postgres
+
+    load_postgres(warehouse_path, pg_cluster.url(), reader_password=READER_PASSWORD,
+                  conversation_password=CONVERSATION_PASSWORD, statement_timeout_s=30.0)
+    return {"admin": pg_cluster.url(),
+            "reader": pg_cluster.url(user=READER_ROLE, password=READER_PASSWORD),
+            "conversations": pg_cluster.url(user=CONVERSATION_ROLE, password=CONVERSATION_PASSWORD)}
+
+
+@pytest.fixture(scope="session")
+def pg_warehouse(pg_urls: dict[str, str]):
+    """The PostgreSQL query client, connected as the read-only role."""
+    from warehouse.pg_client import PostgresWarehouse
+
+    wh = PostgresWarehouse(pg_urls["reader"], timeout_s=30.0)
+    yield wh
+    wh.close()

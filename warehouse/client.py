@@ -32,6 +32,8 @@ class Results:
 class Warehouse:
     """Opens the DuckDB file read-only per thread; reopens transparently when the file is swapped."""
 
+    dialect = "duckdb"  # the SQL dialect the guard writes for this engine
+
     def __init__(self, path: Path, timeout_s: float = 5.0, row_cap: int = 5000) -> None:
         if not path.exists():
             raise QueryError(f"Lageret {path} findes ikke; kør 'noegletal build'.")
@@ -108,6 +110,10 @@ class Warehouse:
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         result = self.query(sql, params)
         return result.rows[0][0] if result.rows else None
+
+    def version(self) -> Any:
+        """Changes when `noegletal build` swaps in a new file (cached results are keyed by it)."""
+        return self.path.stat().st_mtime_ns
 
     def close(self) -> None:
         """Stop the watchdog and close every thread's connection (a clean exit for DuckDB's threads)."""

@@ -38,7 +38,7 @@ PG_TYPES = {"VARCHAR": "varchar", "INTEGER": "integer", "BIGINT": "bigint", "DOU
             "DATE": "date", "BOOLEAN": "boolean", "SMALLINT": "smallint", "FLOAT": "real",
             "TIMESTAMP": "timestamp", "HUGEINT": "numeric(38)"}
 # What answers filter on: PostgreSQL needs indexes where DuckDB's zone maps did the job.
-INDEXES = {
+INDEXES: dict[str, list[tuple[str, ...]]] = {
     "observations": [("figure", "year", "municipality_code"), ("figure", "municipality_code", "year")],
     "national": [("figure", "year")],
     "facts": [("figure", "source_id")],

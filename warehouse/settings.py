@@ -26,6 +26,18 @@ class Settings(BaseSettings):
     conversation_dir: Path = REPO_ROOT / "var" / "conversations"
     conversation_ttl_s: int = 3600
     max_conversations: int = 2000
+    # PostgreSQL (optional; see README "Drift i stor skala"). With a database URL the server queries the
+    # warehouse there (the read-only role from `noegletal build --database`) instead of the DuckDB file, and
+    # keeps conversations there (the conversation role's URL; the database URL if not set).
+    database_url: str | None = None
+    conversation_database_url: str | None = None
+    database_schema: str = "noegletal"
+    database_pool_size: int = 4
+
+    @property
+    def conversations_url(self) -> str | None:
+        """Where conversations live in PostgreSQL, or None for the file store."""
+        return self.conversation_database_url or self.database_url
 
 
 @lru_cache(maxsize=1)

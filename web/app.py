@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .routes import api, downloads, pages
@@ -102,6 +103,35 @@ def _warm_up(app: FastAPI) -> None:
         log.exception("warming up the assistant failed; the first request will try again")
 
 
+def assistant_ready(app: FastAPI) -> bool:
+    """True once this process's assistant is loaded (warehouse, catalog, parser, conversation store)."""
+    if getattr(app.state, "assistant", None) is not None:
+        return True
+    from assistant.service import _assistant
+
+    return _assistant.cache_info().currsize > 0
+
+
+async def readiness(app: FastAPI) -> Response | None:
+    """/healthz says ok only when the assistant has loaded: 503 while the warm-up is still loading it; with
+    no warm-up running (warm_up=False, or it failed), the check loads it itself and answers when done."""
+    if assistant_ready(app):
+        return None
+    warming = getattr(app.state, "warm_up_thread", None)
+    if warming is not None and warming.is_alive():
+        return JSONResponse({"status": "starting", "detail": "Assistenten indlæses; prøv igen om lidt."},
+                            status_code=503, headers={"Retry-After": "1"})
+    try:
+        from assistant.service import get_assistant
+
+        app.state.assistant = await run_in_threadpool(get_assistant)
+    except Exception:
+        log.exception("loading the assistant for /healthz failed")
+        return JSONResponse({"status": "error", "detail": "Assistenten kunne ikke indlæses; se serverens log."},
+                            status_code=503)
+    return None
+
+
 def release_assistant(assistant: object | None) -> None:
     """Close the assistant's DuckDB resources at shutdown (its `close()`, else its warehouse's).
 
@@ -121,8 +151,10 @@ def create_app(warm_up: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.assistant = None
+        app.state.warm_up_thread = None
         if warm_up:
-            threading.Thread(target=_warm_up, args=(app,), name="warm-up", daemon=True).start()
+            app.state.warm_up_thread = threading.Thread(target=_warm_up, args=(app,), name="warm-up", daemon=True)
+            app.state.warm_up_thread.start()
         yield
         release_assistant(app.state.assistant)
 
@@ -140,7 +172,8 @@ def create_app(warm_up: bool = True) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
+        not_ready = await readiness(app) if request.url.path == "/healthz" else None
+        response: Response = not_ready or await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers["X-Worker"] = str(os.getpid())  # which server process answered (several workers)
         response.headers.setdefault("Referrer-Policy", "same-origin")

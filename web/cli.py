@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,32 @@ def _build(args: argparse.Namespace) -> int:
         report = build(settings.data_dir, settings.warehouse_path, progress=print)
     except DataError as exc:
         print(f"Fejl: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    if args.database:
+        return _load_postgres(args, settings.warehouse_path)
+    return 0
+
+
+def _load_postgres(args: argparse.Namespace, duckdb_path: Path) -> int:
+    """The DuckDB build copied into PostgreSQL (new schema, then switched in one transaction)."""
+    import psycopg
+
+    from warehouse.pg_build import load_postgres, redact
+
+    settings = get_settings()
+    try:
+        report = load_postgres(
+            duckdb_path, args.database, schema=args.schema or settings.database_schema,
+            reader_password=args.reader_password or os.environ.get("NOEGLETAL_READER_PASSWORD"),
+            conversation_password=args.conversation_password or os.environ.get("NOEGLETAL_CONVERSATION_PASSWORD"),
+            statement_timeout_s=settings.query_timeout_s, progress=print)
+    except (DataError, ValueError) as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return 2
+    except psycopg.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"Fejl: PostgreSQL ({redact(args.database)}): {first}", file=sys.stderr)
         return 2
     print(report.summary())
     return 0
@@ -128,7 +155,15 @@ def _bench(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="noegletal", description="Kommunale nøgletal på almindeligt dansk.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="byg DuckDB-lageret fra de officielle eksporter").set_defaults(func=_build)
+    build = sub.add_parser("build", help="byg DuckDB-lageret fra de officielle eksporter (og evt. PostgreSQL)")
+    build.add_argument("--database", metavar="postgresql://…",
+                       help="indlæs også lageret i PostgreSQL (en URL med ret til at oprette skemaer og roller)")
+    build.add_argument("--schema", help="skemaet i PostgreSQL (standard: NOEGLETAL_DATABASE_SCHEMA eller noegletal)")
+    build.add_argument("--reader-password", help="adgangskode for læserollen noegletal_reader "
+                                                 "(eller NOEGLETAL_READER_PASSWORD; ellers uændret/genereret)")
+    build.add_argument("--conversation-password", help="adgangskode for samtalerollen noegletal_conversations "
+                                                       "(eller NOEGLETAL_CONVERSATION_PASSWORD)")
+    build.set_defaults(func=_build)
     ask = sub.add_parser("ask", help="stil et spørgsmål")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="skriv svaret som JSON (API-kontrakten)")

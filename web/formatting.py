@@ -30,7 +30,7 @@ def danish_number(value: float | int | Decimal, decimals: int | None = None, gro
         return "ja" if value else "nej"
     if isinstance(value, float) and not math.isfinite(value):
         return "udefineret"
-    if isinstance(value, int) or (decimals is None and float(value).is_integer() and abs(value) < 1e15):
+    if isinstance(value, int) or (decimals is None and float(value).is_integer() and abs(float(value)) < 1e15):
         return number(int(value), group=group)
     if decimals is not None:
         return number(value, decimals, group=group)

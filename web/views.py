@@ -16,7 +16,7 @@ from assistant.contract import Answer
 
 from .charts import chart_spec
 from .examples import EXAMPLE_GROUPS, MAX_QUESTION_CHARS, all_examples
-from .formatting import display_cell, is_numeric, sort_key
+from .formatting import da_date, display_cell, is_numeric, sort_key
 
 log = logging.getLogger(__name__)
 
@@ -48,27 +48,11 @@ def vendor_available() -> bool:
     return all((p := vendor_path(n)) is not None and p.is_file() for n in PAGE_SCRIPTS)
 
 
-_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-           "november", "december")
 _KIND_LABELS = {
     "metric": "Nøgletal", "municipality": "Kommune", "years": "År", "comparison": "Sammenligning",
     "operation": "Spørgsmålstype", "default": "Standardvalg", "conversation": "Fra samtalen",
     "correction": "Rettet stavning", "unused": "Ikke forstået",
 }
-
-
-def da_date(value: str | date | None) -> str:
-    """'2024-03-15' -> '15. marts 2024' (unparseable text is returned as it is)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        try:
-            day = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    else:
-        day = value
-    return f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"
 
 
 def kind_label(kind: str) -> str:

@@ -3,8 +3,9 @@ the answer lists in `derived` (with how it was computed and from what).
 
 The questions are the benchmark's (bench/questions.yaml) and the development sets (../shared/questions/dev.json
 and dev2.json, cases and conversations), all run through the real assistant in-process. Exempt are years
-(1990-2100), numbers inside the figures' own names ("pr. 1.000", "0-13-årig", "65+") or definitions, and
-numbers inside municipality names.
+(1990-2100), numbers inside the figures' own names ("pr. 1.000", "0-13-årig", "65+") or definitions, numbers
+inside municipality names, and the user's own words quoted back (»10«). Only answers are checked: a question
+back or a refusal shows no figures.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.contract import Answer
+from assistant.contract import Answer, Derived, Observation
 from assistant.formatting import number
 from assistant.service import Assistant, get_assistant
 
@@ -32,6 +33,7 @@ NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\d\w])"
 NAME_PIECES = re.compile(
     r"\d+(?:[-/]\d+)*-årig\w*|\d+\s?\+(?:-årig\w*)?|\bpr\.\s(?:100|1\.000|10\.000)\b|\bpr\.\s\d+/\d+\b"
     r"|\b\d+-\d+\s?år\b")
+QUOTED = re.compile(r"»[^«]*«")  # the user's own words, echoed ("Jeg forstod ikke »10« i spørgsmålet")
 MILLIONS = re.compile(r"\s*mio\.")
 BLANK = " \u00a4 "  # replaces an exempt span; keeps neighbouring numbers apart
 
@@ -60,7 +62,7 @@ def _blanked(answer: Answer) -> str:
     text = answer.text
     for name in _exempt_names(answer):
         text = re.sub(re.escape(name), BLANK, text, flags=re.IGNORECASE)
-    return NAME_PIECES.sub(BLANK, text)
+    return NAME_PIECES.sub(BLANK, QUOTED.sub(BLANK, text))
 
 
 def _is_year(token: str) -> bool:
@@ -131,6 +133,20 @@ def test_number_pattern_reads_danish_numbers() -> None:
     assert not NUMBER.findall(NAME_PIECES.sub(BLANK, "pr. 1.000 indb., 65+-årige, 17-64/66-årige, 0-2 år"))
 
 
+def test_checker_flags_a_number_without_a_source() -> None:
+    observations = [Observation(metric="m", municipality_code=461, municipality="Odense", year=2023, value=53149.0,
+                                role="subject", display="53.149 kr."),
+                    Observation(metric="m", municipality_code=0, municipality="Hele landet", year=2023,
+                                value=48506.0, role="national", display="48.506 kr.")]
+    text = "Udgiften i Odense var 53.149 kr. i 2023, 9,6 % højere end landsgennemsnittet (48.506 kr.)."
+    bare = Answer(status="answer", conversation_id="c", question="q", text=text, observations=observations)
+    assert [u.number for u in untraceable(bare)] == ["9,6"]
+    listed = bare.model_copy(update={"derived": [Derived(label="forskel i procent", value=9.572, display="9,6 %")]})
+    assert not untraceable(listed) and not derived_not_shown(listed)
+    wrong = bare.model_copy(update={"derived": [Derived(label="forskel i procent", value=9.7, display="9,7 %")]})
+    assert [u.number for u in untraceable(wrong)] == ["9,6"] and derived_not_shown(wrong)
+
+
 @pytest.mark.parametrize("source", list(SOURCES))
 def test_every_number_in_the_text_is_traceable(assistant: Assistant, source: str) -> None:
     sessions = SOURCES[source]()
@@ -138,6 +154,8 @@ def test_every_number_in_the_text_is_traceable(assistant: Assistant, source: str
         pytest.skip(f"{source} is not available")
     problems: list[str] = []
     for answer in answers(assistant, sessions):
+        if answer.status != "answer":
+            continue
         problems += [str(u) for u in untraceable(answer)]
         problems += [f"derived {d} not in the text of {answer.question!r}" for d in derived_not_shown(answer)]
     assert not problems, f"{len(problems)} untraceable numbers:\n" + "\n".join(problems)

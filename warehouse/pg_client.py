@@ -1,0 +1,125 @@
+"""Read-only query client for the warehouse in PostgreSQL, with the interface of warehouse.client.Warehouse.
+
+A psycopg 3 connection pool; every session starts with `default_transaction_read_only`, `statement_timeout`
+and `search_path` (the warehouse schema) as its startup options, every transaction is READ ONLY, and every
+query ends with a ROLLBACK, so not even a setting can outlive the statement that changed it. The server
+should be reached as the read-only role `noegletal build --database` creates; the client does not rely on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from warehouse.client import Results
+from warehouse.errors import QueryError
+from warehouse.pg_build import DEFAULT_SCHEMA, NAME, redact
+
+log = logging.getLogger(__name__)
+VERSION_TTL_S = 1.0
+# `?` placeholders (DuckDB's) outside string literals and quoted names become psycopg's `%s`; every literal
+# `%` (psycopg reads them even inside strings) becomes `%%`.
+_PIECES = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|%|\?)")
+
+
+def _placeholders(sql: str) -> str:
+    def piece(match: re.Match[str]) -> str:
+        text = match.group(0)
+        return "%s" if text == "?" else text.replace("%", "%%")
+
+    return _PIECES.sub(piece, sql)
+
+
+class PostgresWarehouse:
+    """Same use as Warehouse: query(sql) -> Results (columns, rows, truncated, elapsed_ms), scalar, close."""
+
+    dialect = "postgres"
+
+    def __init__(self, url: str, timeout_s: float = 5.0, row_cap: int = 5000, schema: str = DEFAULT_SCHEMA,
+                 pool_size: int = 4, connect_timeout_s: float = 10.0) -> None:
+        if not NAME.match(schema):
+            raise QueryError(f"Ugyldigt skemanavn {schema!r}.")
+        self.url = url
+        self.schema = schema
+        self.timeout_s = timeout_s
+        self.row_cap = row_cap
+        options = (f"-c default_transaction_read_only=on -c statement_timeout={max(1, int(timeout_s * 1000))} "
+                   f"-c search_path={schema} -c idle_in_transaction_session_timeout=60000")
+        self.pool = ConnectionPool(
+            url, min_size=1, max_size=max(1, pool_size), open=False, name="noegletal-warehouse",
+            timeout=max(timeout_s, 5.0), configure=self._configure,
+            kwargs={"options": options, "application_name": "noegletal", "prepare_threshold": None,
+                    "autocommit": False, "connect_timeout": max(1, int(connect_timeout_s))})
+        try:
+            self.pool.open(wait=True, timeout=connect_timeout_s)
+        except PoolTimeout as exc:
+            self.pool.close()
+            raise QueryError(f"Kan ikke forbinde til PostgreSQL ({redact(url)}).") from exc
+        self._version: tuple[float, Any] = (0.0, None)
+        self._version_lock = threading.Lock()
+        if self.scalar("SELECT current_schema() IS NULL"):  # the search path names no existing schema
+            self.close()
+            raise QueryError(f"Skemaet {schema} findes ikke i PostgreSQL; kør 'noegletal build --database …'.")
+        if self.scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"):
+            log.warning("PostgreSQL: connected as a superuser; use the read-only role from 'noegletal build'")
+
+    @staticmethod
+    def _configure(con: psycopg.Connection[Any]) -> None:
+        con.read_only = True  # BEGIN READ ONLY, whatever the session default says
+
+    def query(self, sql: str, params: list[Any] | None = None) -> Results:
+        """Run one statement in a read-only transaction that is rolled back; time limit and row cap as DuckDB's."""
+        if not sql or not sql.strip():
+            raise QueryError("Forespørgslen er tom.")
+        started = time.perf_counter()
+        try:
+            with self.pool.connection() as con:
+                try:
+                    with con.cursor() as cur:
+                        if params:
+                            cur.execute(_placeholders(sql), params)
+                        else:
+                            cur.execute(sql)
+                        if cur.description is None:
+                            raise QueryError("Forespørgslen gav ingen rækker (kun SELECT er tilladt).")
+                        columns = [d.name for d in cur.description]
+                        rows = cur.fetchmany(self.row_cap + 1)
+                finally:
+                    con.rollback()
+        except pg_errors.QueryCanceled as exc:
+            raise QueryError(f"Forespørgslen tog mere end {self.timeout_s:g} s og blev stoppet.") from exc
+        except PoolTimeout as exc:
+            raise QueryError("Databasen har ingen ledig forbindelse lige nu; prøv igen.") from exc
+        except psycopg.Error as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise QueryError(f"Forespørgslen fejlede: {first}") from exc
+        truncated = len(rows) > self.row_cap
+        return Results(columns, [tuple(r) for r in rows[: self.row_cap]], truncated,
+                       (time.perf_counter() - started) * 1000, sql, params or [])
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        result = self.query(sql, params)
+        return result.rows[0][0] if result.rows else None
+
+    def version(self) -> Any:
+        """Changes when `noegletal build --database` switches in a new warehouse (the schema's oid); checked
+        at most once a second."""
+        now = time.monotonic()
+        with self._version_lock:
+            checked, value = self._version
+            if now - checked < VERSION_TTL_S and value is not None:
+                return value
+        value = self.scalar("SELECT to_regnamespace(current_schema())::oid::bigint")
+        with self._version_lock:
+            self._version = (now, value)
+        return value
+
+    def close(self) -> None:
+        self.pool.close()
