@@ -56,6 +56,11 @@ UNIT_KEYS = {"pct": ("procent", "pct", "procentdel", "procentsats", "andel"), "p
              "kr": ("kr", "kron", "krone", "penge", "beloeb", "million", "mio", "milliard")}
 
 
+# The start of a year, for figures counted on 1 January (stocks: population, debt, cash).
+YEAR_START = frozenset({"indgangen", "begyndelsen", "starten", "primo", "nytaar", "nytaarsdag"})
+YEAR_START_KEY = "@year-start"  # in a figure's keys when its numerator is counted on 1 January
+
+
 @dataclass(frozen=True)
 class Leftover:
     """A phrase of the question that nothing used. `catalog` is True when its words name figure concepts
@@ -105,6 +110,8 @@ def leftovers(toks: list[Tok], used: set[int], lex: Lexicon, figure_keys: frozen
             continue
         if figure_keys and _within(lex, tok, figure_keys):
             continue
+        if tok.fold in YEAR_START and YEAR_START_KEY in figure_keys:
+            continue  # "ved indgangen til 2019" is 1 January 2019, the date a stock figure is counted on
         free.append(i)
     groups: list[list[int]] = []
     for i in free:

@@ -12,7 +12,7 @@ from typing import cast
 
 from intents import cues
 from intents import messages as msg
-from intents.accounting import Leftover, is_function_word, leftovers, metric_keys
+from intents.accounting import YEAR_START_KEY, Leftover, is_function_word, leftovers, metric_keys
 from intents.figures import FigureChoice, FigureIndex
 from intents.language import is_english
 from intents.lexicon import STOPWORDS, Lexicon
@@ -43,6 +43,7 @@ _EXAMPLES = ("Hvad er udskrivningsprocenten i Aarhus?",
 
 _AGES = re.compile(r"\d{1,2}(?:-\d{1,3})?(?:/\d{1,3})?\+?(?:/\d{2}\+)?-årig\w*")
 _PER = re.compile(r"(?<= pr\. ).*$")  # the denominator at the end of a label
+_YEAR_START = re.compile(r"1\. januar|1/1|årets begyndelse|primo", re.IGNORECASE)
 _ASIDE = re.compile(r"\([^)]*\)")
 # What a figure excludes, and examples of what its total includes: a question about one of them asks for
 # something else than the figure ("anlægsudgifter til skoler" is not all construction spending).
@@ -267,7 +268,10 @@ class Parser:
             # the label and names are the figure's identity, exclusions included ("uden forsyning")
             texts = (m.label, m.short_name, *m.synonyms,
                      *(_covered(t) for t in (m.numerator, m.denominator, m.definition))) if m else ()
-            keys = self._keys_cache[metric_id] = metric_keys(self.lex, texts, m.unit.value if m else "")
+            keys = metric_keys(self.lex, texts, m.unit.value if m else "")
+            if m is not None and _YEAR_START.search(f"{m.label} {m.numerator}"):
+                keys |= {YEAR_START_KEY}
+            self._keys_cache[metric_id] = keys
         return keys
 
     def _unused(self, q: str, toks: list[Tok], used: set[int], spec: QuerySpec | None, draft: Draft,
