@@ -298,7 +298,7 @@ class Parser:
         if spec is not None:
             options.append(msg.render(spec, self.catalog, self.names))
             m = self.catalog.get(spec.metric.id) if spec.metric else None
-            question = msg.UNUSED.format(words=words, what=m.short_name if m else "spørgsmålet")
+            question = msg.UNUSED.format(words=words, what=m.forms.definite if m else "nøgletallet")
         else:
             base_result = self._finish(q, spec, draft, fig, slots)
             options.extend(base_result.options)

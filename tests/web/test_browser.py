@@ -90,6 +90,21 @@ def test_clarification_option_continues_the_conversation(page) -> None:  # type:
     shot(page, "03-clarification")
 
 
+def test_unused_words_are_named_and_the_option_answers(page) -> None:  # type: ignore[no-untyped-def]
+    """A qualifier the figures cannot honour is named, listed as not understood, and never answered."""
+    turn = ask(page, "Hvad er udskrivningsprocenten for kvinder i Aarhus?")
+    assert "»for kvinder«" in turn.locator(".answer-text").inner_text()
+    assert turn.locator("table.data").count() == 0
+    turn.locator("details.understood summary").click()
+    assert "Ikke forstået" in turn.locator(".understood-list").inner_text()
+    turn.locator("form.options button").first.click()
+    page.wait_for_function("document.querySelectorAll('#turns > article').length > 1")
+    answer = page.locator("#turns > article").nth(1)
+    assert "Aarhus" in answer.locator(".answer-text").inner_text()
+    answer.locator("table.data tbody tr").first.wait_for()
+    shot(page, "03b-unused-words")
+
+
 def test_example_button_and_refusal(page) -> None:  # type: ignore[no-untyped-def]
     shot(page, "00-empty-conversation")
     page.locator("#examples button.chip", has_text=GENTOFTE).click()
