@@ -33,6 +33,7 @@ WHICH_FIGURE_NO_PLACE = "Hvilket nøgletal mener du?"
 WHICH_MUNICIPALITY = "Hvilken kommune vil du se {what} for?"
 WHICH_MUNICIPALITY_NEIGHBOURS = "Hvilken kommune vil du sammenligne med nabokommunerne?"
 WHICH_MUNICIPALITY_TYPO = "Hvilken kommune mener du med »{word}«?"
+CORRECTED_WORD = "Jeg går ud fra, at du mener »{right}« (du skrev »{wrong}«)."
 CORRECTED = "Jeg går ud fra, at du mener {name}."
 
 # Figures offered when a question names a municipality but no figure (ids; skipped if not in the catalog).

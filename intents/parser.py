@@ -10,6 +10,8 @@ import re
 from collections.abc import Sequence
 from typing import cast
 
+from rapidfuzz import fuzz, process
+
 from intents import cues
 from intents import messages as msg
 from intents.accounting import YEAR_START_KEY, Leftover, is_function_word, leftovers, metric_keys
@@ -19,7 +21,7 @@ from intents.lexicon import STOPWORDS, Lexicon
 from intents.places import CHRISTIANSOE, Place, PlaceMatcher, PlaceScan
 from intents.result import Draft, ParseResult, Step
 from intents.slots import Slots, resolve
-from intents.text import MAX_CHARS, Tok, clean, tokenize
+from intents.text import MAX_CHARS, Tok, clean, fold, tokenize
 from intents.timeexpr import TimeHit, find_years
 from semantic_layer.model import Catalog
 from semantic_layer.spec import Comparison, ComparisonKind, MetricRef, Operation, QuerySpec
@@ -31,6 +33,9 @@ CUE_PREFIXES = ("kommun", "nabo", "lands", "gennemsnit", "region", "udvikl", "sa
                 "raaderum", "overblik", "kort", "top", "omegn", "hele", "nuvaer", "seneste", "sidste")
 # How far below the best fit a figure may score and still win by accounting for every word.
 ACCOUNT_MARGIN = 0.6
+# A misspelt figure word is corrected at or above this similarity, if the runner-up is this much weaker.
+WORD_ACCEPT = 85.0
+WORD_MARGIN = 4.0
 # How far below the best fit a figure like the previous turn's may score and still win in a follow-up.
 FOLLOW_MARGIN = 1.5
 GENERIC_WORDS = ("pris", "prisen", "udgift", "udgifter", "takst", "taksten", "antal", "andel", "andelen", "tal")
@@ -72,6 +77,11 @@ class Parser:
         self.names.update(self.places.region_names)
         self.names[0] = "hele landet"
         self._keys_cache: dict[str, frozenset[str]] = {}
+        # every word of the catalog's names and forms, for correcting misspelt figure words
+        words = {t.low for m in catalog.metrics
+                 for text in (m.label, m.short_name, *m.synonyms, m.forms.indefinite, m.forms.definite)
+                 for t in tokenize(text) if t.kind == "word" and len(t.fold) >= 6 and t.fold.isalpha()}
+        self._spellings: list[str] = sorted(words)
         self.examples: tuple[str, ...] = ()
         self.examples = tuple(q for q in _EXAMPLES if self.parse(q).status == "spec")
 
@@ -107,6 +117,9 @@ class Parser:
         scan = self.places.scan(toks, self.lex.doc(toks))
         if scan.foreign:
             return self._refuse(msg.FOREIGN.format(name=scan.foreign[0]))
+        toks, corrected = self._correct_words(toks, scan.used)
+        if corrected:
+            text = cues.shape(toks)
         time = find_years(toks)
         ops = {c.kind: c for c in cues.find(text, "op")}
         # Råderum with no area named is about service expenditure, as in KL's Råderumsbenchmark.
@@ -146,6 +159,9 @@ class Parser:
                       context_year=context_year, context=context, place_by_code=self.place_by_code,
                       region_names=self.places.region_names)
         draft = Draft()
+        for wrong, right in corrected:
+            draft.step(wrong, right, "correction")
+            draft.notes.append(msg.CORRECTED_WORD.format(wrong=wrong, right=right))
         for h in scan.municipalities:
             p = self.place_by_code[h.code]
             if h.corrected_from:
@@ -163,6 +179,25 @@ class Parser:
         if left:
             return self._unused(q, toks, used, spec, draft, fig, slots, left)
         return self._finish(q, spec, draft, fig, slots)
+
+    def _correct_words(self, toks: list[Tok], places: set[int]) -> tuple[list[Tok], list[tuple[str, str]]]:
+        """A misspelt catalog word ("udskrivningsprocnet") is corrected when one word is clearly meant,
+        as misspelt municipalities are; the answer says so. Known Danish words are never touched."""
+        out, corrected = list(toks), []
+        for i, t in enumerate(toks):
+            if i in places or t.kind != "word" or len(t.fold) < 6 or is_function_word(t) \
+                    or self.lex.is_known_word(t.low) or any(p & self.lex.vocab for p in self.lex.token_parts(t)):
+                continue
+            best = process.extract(t.fold, self._spellings, scorer=fuzz.ratio, limit=2)
+            if not best or best[0][1] < WORD_ACCEPT:
+                continue
+            right = self._spellings[best[0][2]]
+            if len(best) > 1 and best[0][1] - best[1][1] < WORD_MARGIN \
+                    and self.lex.word_keys(self._spellings[best[1][2]]) != self.lex.word_keys(right):
+                continue
+            out[i] = Tok(right, right, fold(right), "word", t.start, t.end, None, t.genitive)
+            corrected.append((t.text, right))
+        return out, corrected
 
     def _used(self, scan: PlaceScan, time: TimeHit | None, fig: FigureChoice, ops: dict[str, cues.Cue],
               cmps: dict[str, cues.Cue], text: str, slots: Slots) -> set[int]:
