@@ -41,7 +41,7 @@ FUNCTION_WORDS = frozenset(fold(w) for w in """
     blandt kommunes høj lav lave mere flere færre større mindre helhed tilbage ikke tværs
     bruger bruge brugte brugt må maa bede beder udefra alder alderen
     højere lavere dyrere billigere betyde betyder betød svare svarer svarede svarende hurtigt hurtig
-    modtog modtager modtage modtaget
+    modtog modtager modtage modtaget kommer komme kom måler måles måle
     """.split())
 
 # Prepositions shown with a left-over word, so the user reads their own phrase ("for kvinder").
@@ -110,7 +110,7 @@ def leftovers(toks: list[Tok], used: set[int], lex: Lexicon, figure_keys: frozen
             continue
         if figure_keys and _within(lex, tok, figure_keys):
             continue
-        if tok.fold in YEAR_START and YEAR_START_KEY in figure_keys:
+        if YEAR_START_KEY in figure_keys and (tok.fold in YEAR_START or _first_of_january(toks, i)):
             continue  # "ved indgangen til 2019" is 1 January 2019, the date a stock figure is counted on
         free.append(i)
     groups: list[list[int]] = []
@@ -129,6 +129,16 @@ def leftovers(toks: list[Tok], used: set[int], lex: Lexicon, figure_keys: frozen
         core = " ".join(toks[j].text for j in range(g[0], hi + 1))
         out.append(Leftover(words, frozenset(g), catalog, any(toks[j].kind == "age" for j in g), core))
     return out
+
+
+def _first_of_january(toks: list[Tok], i: int) -> bool:
+    """"1. jan(uar)" or "1/1": the day a stock figure is counted."""
+    t = toks[i]
+    nxt = toks[i + 1].fold if i + 1 < len(toks) else ""
+    prev = toks[i - 1] if i > 0 else None
+    if t.fold in {"jan", "januar"}:
+        return prev is not None and prev.kind == "num" and prev.value == 1
+    return t.kind == "num" and t.value == 1 and (nxt in {"jan", "januar"} or (nxt == "1" and i + 1 < len(toks)))
 
 
 def _within(lex: Lexicon, tok: Tok, keys: frozenset[str]) -> bool:

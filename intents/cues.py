@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from intents.text import NUMBER_WORDS, Tok, fold
 
 _NUMW = "|".join(sorted((w for w in NUMBER_WORDS if w not in {"en", "et"}), key=len, reverse=True))
-SUPERLATIVE_DESC = r"(?:hoejeste?|stoerste?|flest|mest|dyreste?|hurtigst\w*|oeverste?|topp\w*)"
+SUPERLATIVE_DESC = r"(?:hoejeste?|stoerste?|flest|mest|dyreste?|hurtigst\w*|oeverste?|topp\w*|taetteste?)"
 SUPERLATIVE_ASC = r"(?:laveste?|mindste?|faerrest|mindst|billigste?|nederste?|bund\w*)"
 
 CUES: dict[str, list[str]] = {
@@ -78,7 +78,10 @@ BENCHMARK_QUARTILE = [r"\bkvartil\w*", r"\bbilligste\b", r"\bmest effektive\b", 
 # Out of scope: persons and politics, weather, markets, entertainment, general chat.
 OUT_OF_SCOPE = [
     r"\bvejr\w*", r"\bregnvejr\b", r"\btemperatur\w*", r"\bsne\b", r"\bborgmest\w*", r"\bminist\w*",
-    r"\bpolitiker\w*", r"\bparti\w*\b", r"\bfolketingsvalg\w*", r"\bhvem (?:er|var|vandt|blev)\b", r"\baktie\w*",
+    r"\bpolitiker\w*", r"\bparti\w*\b", r"\bfolketingsvalg\w*",
+    # "hvem er størst" is a ranking, not a question about a person
+    r"\bhvem (?:er|var|vandt|blev)\b(?! (?:\w+ )?(?:" + SUPERLATIVE_DESC[3:-1] + "|" + SUPERLATIVE_ASC[3:-1]
+    + r"|nr\b))", r"\baktie\w*",
     r"\bbitcoin\b", r"\bbors\w*", r"\bboers\w*", r"\bvaluta\w*", r"\bdigt\w*", r"\bvittighed\w*", r"\bjoke\w*",
     r"\bsang\w*", r"\bopskrift\w*", r"\bfodbold\w*", r"\bfilm\w*", r"\bhvem er du\b", r"\bhvordan har du det\b",
     r"\bfortael (?:en|mig en)\b", r"\bskriv (?:en|et)\b", r"\brestaurant\w*", r"\bhotel\w*", r"\bflyafgang\w*",

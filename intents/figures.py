@@ -192,9 +192,10 @@ class FigureIndex:
             full = False
         return Hit(term, score, matched, full, frozenset(p[0] for p in used if p[0] >= 0))
 
-    def hits(self, toks: list[Tok], skip: set[int], extra: frozenset[str] = frozenset()
-             ) -> tuple[dict[str, Hit], list[Hit]]:
-        """Best hit per metric, and the fully covered ambiguous terms."""
+    def hits(self, toks: list[Tok], skip: set[int], extra: frozenset[str] = frozenset(),
+             exclude: frozenset[str] = frozenset()) -> tuple[dict[str, Hit], list[Hit]]:
+        """Best hit per metric, and the fully covered ambiguous terms; `exclude`: figures out of the running
+        (e.g. discontinued before the year asked)."""
         keys = self.question_keys(toks, skip)
         for k in extra:
             keys.setdefault(k, set()).add((-1, 0))
@@ -207,6 +208,8 @@ class FigureIndex:
         amb: list[Hit] = []
         for i in seen:
             term = self.terms[i]
+            if term.metric in exclude:
+                continue
             h = self.score(term, keys, dens, den_pos, parts_of)
             if h.matched < 1.0:
                 continue
@@ -223,10 +226,10 @@ class FigureIndex:
                 cur.full = True
         return best, amb
 
-    def choose(self, toks: list[Tok], skip: set[int], question: str, extra: frozenset[str] = frozenset()
-               ) -> FigureChoice:
+    def choose(self, toks: list[Tok], skip: set[int], question: str, extra: frozenset[str] = frozenset(),
+               exclude: frozenset[str] = frozenset()) -> FigureChoice:
         """extra: keys implied by the operation ("spare på X" is about spending on X)."""
-        best, amb = self.hits(toks, skip, extra)
+        best, amb = self.hits(toks, skip, extra, exclude)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, not kv[1].full, kv[0] in self.discontinued))
         top_score = ranked[0][1].score if ranked else float("-inf")
         amb_hit = max(amb, key=lambda h: (h.matched, -_n_ambiguous(h)), default=None)
@@ -234,7 +237,7 @@ class FigureIndex:
         if amb_hit is not None and amb_hit.score >= top_score - 1e-9:
             a = amb_hit.term.ambiguous
             assert a is not None
-            cands = [m for m in a.metrics if self.catalog.get(m) is not None]
+            cands = [m for m in a.metrics if self.catalog.get(m) is not None and m not in exclude]
             # narrow only on evidence beyond the ambiguous words themselves ("pr. 0-13-årig", "netto")
             told = {m: best[m].tokens - amb_hit.tokens for m in cands if m in best and best[m].tokens - amb_hit.tokens}
             close = cands

@@ -63,7 +63,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # "om måneden" is the monthly rate; "hvor stor en (procent)del af" is a share
     # persons living in the municipality are its inhabitants ("personer med bopæl i kommunen")
     "person": ("indbygger",),
-    "maaned": ("maanedlig",), "del": ("andel",), "procentdel": ("andel",),
+    "maaned": ("maanedlig",),
+    # "dyrere", "billigste": a price; "tættest befolket": the population density
+    "dyr": ("pris", "takst", "udgift"), "dyrer": ("pris", "takst", "udgift"), "billig": ("pris", "takst", "udgift"),
+    "billiger": ("pris", "takst", "udgift"), "taet": ("taethed",), "taettest": ("taethed",),
+    "befolked": ("befolkning",), "befolket": ("befolkning",), "del": ("andel",), "procentdel": ("andel",),
 }
 # One-way: "ældre" in a question means the figures' 65+/67+ population, but a term's "ældre"
 # ("andelen af ældre") must not be satisfied by a question's "65+-årige".
@@ -148,6 +152,9 @@ class Lexicon:
         concept = question and bool(self.word_keys(low) & QUESTION_CONCEPTS.keys())  # "erhvervsaktive" is one
         if f in ABBREVIATIONS or len(f) < 2 * _MIN_PART or concept:
             return (whole,)
+        lemma = self.lemma(low)
+        if lemma != low and len(lemma) < len(low) and self.word_keys(lemma) & self.vocab and not self._split(lemma, 0):
+            return (whole,)  # an inflection of a catalog word ("prisen" of "pris") is that word, not "pri" + "sen"
         split = self._split(low, 0)
         if split and len(split) > 1:
             return tuple(self.word_keys(p, question) for p in split)

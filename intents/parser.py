@@ -37,7 +37,7 @@ ACCOUNT_MARGIN = 0.6
 WORD_ACCEPT = 85.0
 WORD_MARGIN = 4.0
 # How far below the best fit a figure like the previous turn's may score and still win in a follow-up.
-FOLLOW_MARGIN = 1.5
+FOLLOW_MARGIN = 2.5
 GENERIC_WORDS = ("pris", "prisen", "udgift", "udgifter", "takst", "taksten", "antal", "andel", "andelen", "tal")
 
 
@@ -49,6 +49,7 @@ _EXAMPLES = ("Hvad er udskrivningsprocenten i Aarhus?",
 _AGES = re.compile(r"\d{1,2}(?:-\d{1,3})?(?:/\d{1,3})?\+?(?:/\d{2}\+)?-årig\w*")
 _PER = re.compile(r"(?<= pr\. ).*$")  # the denominator at the end of a label
 _YEAR_START = re.compile(r"1\. januar|1/1|årets begyndelse|primo", re.IGNORECASE)
+_ENDED = re.compile(r"\((?:til|kun) (\d{4})\)")
 _ASIDE = re.compile(r"\([^)]*\)")
 # What a figure excludes, and examples of what its total includes: a question about one of them asks for
 # something else than the figure ("anlægsudgifter til skoler" is not all construction spending).
@@ -82,6 +83,12 @@ class Parser:
                  for text in (m.label, m.short_name, *m.synonyms, m.forms.indefinite, m.forms.definite)
                  for t in tokenize(text) if t.kind == "word" and len(t.fold) >= 6 and t.fold.isalpha()}
         self._spellings: list[str] = sorted(words)
+        self._series_end: dict[str, int] = {}
+        for m in catalog.metrics:
+            ended = _ENDED.search(m.label)
+            end = m.discontinued_after or (int(ended.group(1)) if ended else None)
+            if end is not None:
+                self._series_end[m.id] = end
         self.examples: tuple[str, ...] = ()
         self.examples = tuple(q for q in _EXAMPLES if self.parse(q).status == "spec")
 
@@ -125,6 +132,17 @@ class Parser:
         # Råderum with no area named is about service expenditure, as in KL's Råderumsbenchmark.
         extra = frozenset({"udgift"}) if "savings" in ops else frozenset()
         fig = self.figures.choose(toks, set(scan.used), q, extra)
+        gone = self._ended_before(time)
+        if fig.status in {"chosen", "clarify"} and gone & {fig.metric, *fig.candidates}:
+            # a series that ended before the year asked gives way to a current one that fits as well
+            alt = self.figures.choose(toks, set(scan.used), q, extra, gone)
+            if alt.status != "none" and self._residual(alt, toks, scan.used, time, text) <= \
+                    self._residual(fig, toks, scan.used, time, text):
+                fig = alt
+            else:
+                gone = frozenset()
+        else:
+            gone = frozenset()
         if extra and not fig.tokens and not (context and context.metrics):
             fig = self._savings_default()
         if self._generic_only(fig, toks, set(scan.used)):
@@ -132,14 +150,14 @@ class Parser:
         bare = [h for h in scan.regions if not h.words.casefold().startswith("region")]
         if bare:  # "Udgiftsbehov (hovedstaden)": a bare region name may belong to the figure's name
             free = {i for h in bare for i in range(h.start, h.end)}
-            alt = self.figures.choose(toks, set(scan.used) - free, q, extra)
+            alt = self.figures.choose(toks, set(scan.used) - free, q, extra, gone)
             if alt.status == "chosen" and alt.tokens & free:
                 fig = alt
                 scan.regions = [h for h in scan.regions if not set(range(h.start, h.end)) & alt.tokens]
         cmps = {c.kind: c for c in cues.find(text, "cmp")}
         if fig.tokens:  # a word of the figure's own name ("gennemsnitlig klassekvotient") is no cue
             cmps = {k: c for k, c in cmps.items() if not c.token_ids <= fig.tokens}
-        fig = self._best_accounted(fig, toks, set(scan.used), time, ops, cmps, text, extra)
+        fig = self._best_accounted(fig, toks, set(scan.used), time, ops, cmps, text, extra, gone)
         if context is not None and context.metric and cues.is_follow_up(text):
             fig = self._like_context(fig, toks, set(scan.used), context.metric.id, extra)
             fig = self._age_sibling(fig, toks, context.metric.id)
@@ -214,7 +232,7 @@ class Parser:
 
     def _best_accounted(self, fig: FigureChoice, toks: list[Tok], places: set[int], time: TimeHit | None,
                         ops: dict[str, cues.Cue], cmps: dict[str, cues.Cue], text: str,
-                        extra: frozenset[str]) -> FigureChoice:
+                        extra: frozenset[str], gone: frozenset[str] = frozenset()) -> FigureChoice:
         """Among figures that fit about equally well, the one that accounts for every word of the question
         wins ("indbyggere over 80" is the count of 80+-year-olds, not the population): a figure that
         leaves words unused is a different question."""
@@ -224,7 +242,7 @@ class Parser:
                                                           for i in c.token_ids}
         if time is not None:
             base |= time.token_ids
-        best, _ = self.figures.hits(toks, places, extra)
+        best, _ = self.figures.hits(toks, places, extra, gone)
         named = [fig.metric] if fig.status == "chosen" else list(fig.candidates)
         named = [m for m in named if m in best]
         if not named:
@@ -296,6 +314,24 @@ class Parser:
             return fig
         return FigureChoice("chosen", found[0], " ".join(toks[i].text for i in content), tokens=frozenset(content))
 
+    def _residual(self, fig: FigureChoice, toks: list[Tok], places: set[int], time: TimeHit | None,
+                  text: str) -> int:
+        """How many of the question's words a figure choice leaves unused (for comparing two choices)."""
+        used = set(places) | set(fig.tokens) | set(cues.consumed(text))
+        used |= {i for table in ("op", "cmp") for c in cues.find(text, table) for i in c.token_ids}
+        if time is not None:
+            used |= time.token_ids
+        keys = self._figure_keys(fig.metric) if fig.metric else frozenset()
+        return len(leftovers(toks, used, self.lex, keys))
+
+    def _ended_before(self, time: TimeHit | None) -> frozenset[str]:
+        """Figures whose series ended before the first year asked: out of the running ("børnehaveplads ...
+        2017" is today's daginstitution rate, not the rate published until 2012)."""
+        first = time.years.start if time is not None else None
+        if first is None:
+            return frozenset()
+        return frozenset(m for m, end in self._series_end.items() if end < first)
+
     def _figure_keys(self, metric_id: str) -> frozenset[str]:
         keys = self._keys_cache.get(metric_id)
         if keys is None:
@@ -347,7 +383,8 @@ class Parser:
     def _option(self, base: QuerySpec | None, metric_id: str) -> str:
         spec = (base or QuerySpec()).model_copy(update={"metrics": (MetricRef(id=metric_id),)})
         if spec.operation == Operation.DEFINITION or (not spec.municipalities and spec.operation in
-                                                      {Operation.VALUE, Operation.COMPARE, Operation.TREND}):
+                                                      {Operation.VALUE, Operation.COMPARE, Operation.TREND,
+                                                       Operation.SAVINGS}):
             spec = spec.model_copy(update={"municipalities": spec.municipalities or (msg.EXAMPLE_PLACES[0],)})
         return msg.render(spec, self.catalog, self.names)
 
@@ -368,6 +405,8 @@ class Parser:
         (index,) = fig.tokens
         if not (self.lex.word_keys(toks[index].low) & self.generic_keys):
             return False
+        if toks[index].kind == "word" and self.lex.word_keys(toks[index].low) <= self.generic_keys | {"pri"}:
+            return True  # "er prisen steget?": a bare generic word names no figure of its own
         for i, tok in enumerate(toks):
             if i == index or i in used or tok.kind != "word" or len(tok.fold) < 4 or tok.fold in STOPWORDS:
                 continue

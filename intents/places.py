@@ -44,12 +44,12 @@ def places_from_csv(path: str | Path) -> list[Place]:
 
 REGIONS = {
     1081: ("Region Nordjylland", ["region nordjylland", "nordjylland", "region nord", "nordjyske region",
-                                  "nordjyske"]),
-    1082: ("Region Midtjylland", ["region midtjylland", "midtjylland", "region midt", "midtjyske"]),
-    1083: ("Region Syddanmark", ["region syddanmark", "syddanmark", "region syd", "syddanske"]),
+                                  "nordjyske", "nordjysk"]),
+    1082: ("Region Midtjylland", ["region midtjylland", "midtjylland", "region midt", "midtjyske", "midtjysk"]),
+    1083: ("Region Syddanmark", ["region syddanmark", "syddanmark", "region syd", "syddanske", "syddansk"]),
     1084: ("Region Hovedstaden", ["region hovedstaden", "hovedstaden", "hovedstadsregionen",
                                   "hovedstadsomraadet", "storkoebenhavn"]),
-    1085: ("Region Sjælland", ["region sjaelland", "sjaelland", "regionsjaelland", "sjaellandske"]),
+    1085: ("Region Sjælland", ["region sjaelland", "sjaelland", "regionsjaelland", "sjaellandske", "sjaellandsk"]),
 }
 
 # Extra spellings of municipality names (folded), beyond the name itself and its hyphen parts.
@@ -175,7 +175,8 @@ class PlaceMatcher:
     def _written_as_name(toks: list[Tok], i: int) -> bool:
         nxt = toks[i + 1].fold if i + 1 < len(toks) else ""
         prev = toks[i - 1].fold if i > 0 else ""
-        return toks[i].capitalized or nxt.startswith("kommune") or prev in {"i", "for"}
+        joins = {"og", "vs", "versus", "eller", "mod", "med"}  # "lejre vs roskilde": a list of places
+        return toks[i].capitalized or nxt.startswith("kommune") or prev in {"i", "for", *joins} or nxt in joins
 
     def _scan_rest(self, toks: list[Tok], taken: set[int], out: PlaceScan) -> None:
         """Foreign places, typos and unknown capitalised names among the tokens no pattern took."""

@@ -141,7 +141,8 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
     if not munis and op in NEEDS_PLACE and op != Operation.OVERVIEW:
         if regions and comparison.kind in {ComparisonKind.NONE, ComparisonKind.REGION}:
             munis, comparison = [regions[0]], Comparison()
-        elif "country" in s.cmps and comparison.kind in {ComparisonKind.NONE, ComparisonKind.COUNTRY}:
+        elif "country" in s.cmps and comparison.kind in {ComparisonKind.NONE, ComparisonKind.COUNTRY} \
+                and op != Operation.SAVINGS:  # the country cannot save against its own average
             munis, comparison = [NATIONAL_CODE], Comparison()
             d.step(s.cmps["country"].words, "hele landet (landsgennemsnittet)", "municipality")
             if op == Operation.COMPARE:
@@ -280,7 +281,8 @@ def _rank(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec | None,
     # that names its own figure starts from the defaults.
     same = ctx is not None and ctx.operation == Operation.RANK and s.fig.status == "none"
     # "Hvilken kommune har …" / "hvem har den højeste …" asks for one; "hvilke kommuner" for a list.
-    single = re.search(r"\b(hvilken kommune|hvem har|hvor er .{0,30}(hoejest|lavest|stoerst|mindst))\b", s.text)
+    single = re.search(r"\b(hvilken (?:\w+ )?kommune|hvem har|hvem er|"
+                       r"hvor er .{0,30}(hoejest|lavest|stoerst|mindst))\b", s.text)
     n = num[0] if num else (ctx.rank_n if same and ctx else (1 if single else 10))
     order = order or (ctx.rank_order if same and ctx else "desc")
     if region is None and same and ctx is not None:

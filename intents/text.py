@@ -64,7 +64,8 @@ _AGE_PLUS = rf"(?P<p1>\d{{1,3}})\s?\+(?:\s?/\s?(?P<p2>\d{{1,3}})\s?\+)?(?:\s?-?\
 _OVER = rf"\b[oO]ver (?P<o1>\d{{2}})(?!\d)(?:\s?-?\s?{_AAR})?(?! ?(?:pct|procent|%|kr))"
 _BETWEEN = r"\b[mM]ellem (?P<b1>\d{1,2}) og (?P<b2>\d{1,3}) ?(?:[åÅ]|[aA]{2})r(?:i?ge?)?\b"
 _UNDER = rf"\b[uU]nder (?P<u1>\d{{1,2}}) ?{_AAR}"  # "børn under 3 år" are the 0-2-year-olds
-_AND_OVER = rf"(?P<d1>\d{{2}}) ?{_AAR},? (?:og|eller) (?:derover|ældre|aeldre|opefter)\b"  # "80 år og derover"
+_AND_OVER = (rf"(?P<d1>\d{{2}}) ?{_AAR},? (?:og|eller) (?:derover|ældre|aeldre|opefter)\b"  # "80 år og derover"
+             rf"|\b(?:fyldt|fylder) (?P<f1>\d{{2}})(?:\s?{_AAR})?")  # "var fyldt 80"
 _TOKEN_RE = re.compile(
     rf"(?P<between>{_BETWEEN})"
     rf"|(?P<under>{_UNDER})"
@@ -83,7 +84,7 @@ def _age_key(m: re.Match[str]) -> str | None:
         u1 = int(m.group("u1"))
         return f"0-{u1 - 1}" if u1 >= 2 else None
     if m.group("andover"):
-        return f"{int(m.group('d1'))}+"
+        return f"{int(m.group('d1') or m.group('f1'))}+"
     if m.group("between"):
         b1, b2 = int(m.group("b1")), int(m.group("b2"))
         return f"{b1}-{b2}" if b1 < b2 <= 120 else None
