@@ -242,7 +242,7 @@ class Assistant:
         start, end = spec.years.start or first, spec.years.end or last
         if end < first or start > last:  # type: ignore[operator]
             asked = str(start) if spec.years.kind == "single" else f"{start}–{end}"
-            return (f"Der er ingen tal for {metric.short_name} i {asked}. "
+            return (f"Der er ingen tal for {metric.forms.definite} i {asked}. "
                     f"Der findes tal for årene {first}–{last}.")
         return None
 

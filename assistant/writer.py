@@ -1,4 +1,8 @@
-"""Turn result rows into the Danish answer: sentence, observations, table and chart."""
+"""Turn result rows into the Danish answer: sentence, observations, table and chart.
+
+The writer computes and formats every number (and records each derived one in the ledger); the sentences
+around them are templates in semantic_layer/phrases.py, built from the figure's word forms. Rows the SQL
+names by code (a group "neighbours") get their Danish label here, before anything is shown."""
 
 from __future__ import annotations
 
@@ -8,23 +12,22 @@ from typing import Any
 
 from assistant.charts import chart_for, shown_year
 from assistant.contract import Column, Derived, DerivedInput, Observation, Table
-from assistant.formatting import UNIT_LABEL, capitalize, in_millions, kroner, number, percent, value_text
+from assistant.formatting import (
+    UNIT_LABEL,
+    capitalize,
+    in_millions,
+    kroner,
+    number,
+    percent,
+    rounded,
+    value_text,
+)
+from semantic_layer import phrases
 from semantic_layer.model import Aggregation, Metric, Polarity, Unit
-from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec
+from semantic_layer.phrases import averaging_text
+from semantic_layer.spec import ComparisonKind, Operation, QuerySpec
 
-AVERAGING = {
-    Aggregation.WEIGHTED: "vægtet med {pop}, som ministeriet gør",
-    Aggregation.UNWEIGHTED: "et uvægtet gennemsnit, da nævneren ikke findes som antal i lageret",
-    Aggregation.SUM: "summen af kommunerne",
-}
-POPULATION_WORDS = {"indbyggere": "antal indbyggere", "skattegrundlag": "udskrivningsgrundlaget",
-                    "areal": "arealet"}
-
-
-def averaging_text(metric: Metric) -> str:
-    pop = metric.denominator_population or ""
-    words = POPULATION_WORDS.get(pop, f"antal {pop}-årige")
-    return AVERAGING[metric.aggregation].format(pop=words)
+__all__ = ["Ledger", "Written", "averaging_text", "write"]
 
 
 @dataclass
@@ -64,6 +67,17 @@ class Ledger:
         return self.add(label, value, display, how, unit=unit)
 
 
+def _named(row: dict[str, Any], metric: Metric) -> dict[str, Any]:
+    """A computed row the SQL names by code ("neighbours") gets its Danish label; `group_code` keeps the code
+    (a region's group is named by the region itself, its code "region")."""
+    if row["role"] in ("group", "benchmark") and row["municipality"] in phrases.GROUP_CODES:
+        code = row["municipality"]
+        return dict(row, municipality=phrases.group_label(code, metric.aggregation), group_code=code)
+    if row["role"] == "group":
+        return dict(row, group_code="region")
+    return row
+
+
 def _obs(row: dict[str, Any], metric: Metric) -> Observation:
     code = row["municipality_code"]
     group = row["municipality"] if code is None or row["role"] in ("group", "benchmark") else None
@@ -92,7 +106,7 @@ def _difference(row: dict[str, Any], other_row: dict[str, Any] | None, metric: M
     value, other = row["value"], other_row["value"] if other_row else None
     if value is None or other is None or other_row is None:
         return None
-    word = "højere" if value > other else "lavere"
+    higher = value > other
     a, b = _name(row), _name(other_row)
     inputs = [ledger.source(row), ledger.source(other_row)]
     if metric.unit in POINT_UNITS:
@@ -100,23 +114,17 @@ def _difference(row: dict[str, Any], other_row: dict[str, Any] | None, metric: M
         shown = ledger.add(f"forskel i {points}", value - other,
                            f"{number(abs(value - other), metric.decimals)} {points}", f"{a} − {b}", inputs,
                            unit=points, decimals=metric.decimals)
-        return f"{shown} {word} end {against}"
+        return phrases.difference(shown, higher, against)
     rel = _relative(value, other)
     if rel is None:
         return None
     if rel >= 200:
         shown = ledger.add("forholdstal", value / other, f"{number(value / other, 1)} gange", f"{a} / {b}", inputs,
                            unit="gange", decimals=1)
-        return f"{shown} så højt som {against}"
+        return phrases.times_as_high(metric.forms, shown, against)
     shown = ledger.add("forskel i procent", rel, percent(abs(rel)), f"({a} − {b}) / {b} × 100", inputs, unit="%",
                        decimals=1)
-    return f"{shown} {word} end {against}"
-
-
-def _sentence(text: str) -> str:
-    """End with exactly one full stop ('48.506 kr.' must not become '48.506 kr..')."""
-    text = text.rstrip()
-    return text if text.endswith((".", "?", "!")) else text + "."
+    return phrases.difference(shown, higher, against)
 
 
 def _table(rows: list[dict[str, Any]], metric_of: dict[str, Metric], operation: Operation) -> Table:
@@ -147,7 +155,7 @@ def _table(rows: list[dict[str, Any]], metric_of: dict[str, Metric], operation: 
     return Table(columns=columns, rows=raw, display=shown)
 
 
-ONE_YEAR = {Operation.DISTRIBUTION: "Et kort viser", Operation.RANK: "En rangering gælder"}
+ONE_YEAR = (Operation.DISTRIBUTION, Operation.RANK)
 
 
 def _one_year(spec: QuerySpec, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
@@ -168,6 +176,7 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
     """Compose the answer for any operation from the compiled query's rows."""
     metric_of = {m.id: m for m in metrics}
     metric = metrics[0]
+    rows = [_named(r, metric_of.get(r["metric_id"], metric)) for r in rows]
     op = spec.operation
     several_years = False
     if op in ONE_YEAR:
@@ -188,17 +197,15 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
         Operation.OVERVIEW: _overview_text,
     }[op](spec, rows, metric, metric_of, names, group_label, ledger)
     if several_years:  # the year itself is named in the sentence above; the range is not repeated
-        text += (f" {ONE_YEAR[op]} ét år ad gangen" +
-                 ("; her det seneste med tal i den valgte periode." if spec.years.kind != "single" else "."))
+        text += " " + phrases.one_year_note(op == Operation.DISTRIBUTION, spec.years.kind == "single")
     if op == Operation.OVERVIEW:
         pass  # each figure has its own method; the definition cards say which
     elif any(r["role"] == "group" and r["value"] is not None for r in rows):
-        text += f" Gennemsnittet er {averaging_text(metric)}."
+        text += " " + phrases.averaging_sentence(metric)
     elif any(r["role"] == "group" for r in rows):
-        text += " Gruppens gennemsnit kan ikke beregnes, fordi tallene mangler for alle dens kommuner."
+        text += " " + phrases.group_missing_sentence(metric)
     if op != Operation.OVERVIEW and any(r["role"] == "national" and r["status"] == "computed" for r in rows):
-        text += (" Hele landet er summen af alle landets kommuner." if metric.aggregation == Aggregation.SUM else
-                 " Ministeriet offentliggør intet landstal for dette nøgletal; landstallet er beregnet på samme måde.")
+        text += " " + phrases.national_computed_sentence(metric)
     table = _table([r for r in rows], metric_of, op)
     chart, kind = chart_for(spec, observations, metric)
     return Written(text, observations, table, chart, kind, warnings, ledger.items)
@@ -209,46 +216,55 @@ def _pick(rows: list[dict[str, Any]], role: str, year: int | None = None) -> dic
 
 
 def _value_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
+    forms = metric.forms
     subjects = [r for r in rows if r["role"] in ("subject", "member")]
     if not subjects:
-        return f"Der er ingen tal for {metric.short_name} for det valgte år."
+        return phrases.no_data(forms)
     years = sorted({r["year"] for r in subjects})
     year = max((r["year"] for r in subjects if r["value"] is not None), default=years[-1])
     here = [r for r in subjects if r["year"] == year]
     national = _pick(rows, "national", year)
     national_value = national["value"] if national else None
     if len(here) == 1:
-        r = here[0]
-        sentence = (f"{capitalize(metric.short_name)} i {r['municipality']} var "
-                    f"{value_text(r['value'], metric, r['status'])} i {year}")
-        if metric.aggregation == Aggregation.SUM and r["value"] is not None and national_value and national:
-            share = r["value"] / national_value * 100  # a count is a share of the country, not above/below it
-            places = 1 if share >= 0.1 else 2
-            shown = ledger.add("andel af hele landet", share, percent(share, places),
-                               f"{r['municipality']} / hele landet × 100", [ledger.source(r), ledger.source(national)],
-                               unit="%", decimals=places)
-            sentence += f", {shown} af hele landet ({value_text(national_value, metric)})"
-        elif r["value"] != national_value and (diff := _difference(
-                r, national, metric, f"landsgennemsnittet ({value_text(national_value, metric)})", ledger)):
-            sentence += f", {diff}"
-        elif national_value is not None and r["value"] is not None:
-            sentence += f", det samme som landsgennemsnittet ({value_text(national_value, metric)})"
-        sentences = [_sentence(sentence)]
+        sentences = [_one_value(here[0], year, national, metric, ledger)]
     else:
-        parts = ", ".join(f"{r['municipality']} {value_text(r['value'], metric, r['status'])}" for r in here)
-        sentence = f"{capitalize(metric.short_name)} i {year}: {parts}"
-        if national_value is not None:
-            sentence += f"; hele landet {value_text(national_value, metric)}"
-        sentences = [_sentence(sentence)]
+        parts = [(r["municipality"], value_text(r["value"], metric, r["status"])) for r in here]
+        national_shown = value_text(national_value, metric) if national_value is not None else None
+        sentences = [phrases.values_sentence(forms, year, parts, national_shown)]
     if len(years) > 1:
-        sentences.append(f"Tabellen viser årene {years[0]}–{years[-1]}.")
+        sentences.append(phrases.years_shown(years[0], years[-1]))
     return " ".join(sentences)
 
 
+def _one_value(r: dict[str, Any], year: int, national: dict[str, Any] | None, metric: Metric, ledger: Ledger) -> str:
+    """One municipality's value in one year, set against the country."""
+    forms, shown = metric.forms, value_text(r["value"], metric, r["status"])
+    if r["value"] is None:
+        return phrases.missing_sentence(forms, r["municipality"], year, r["status"] or "missing")
+    if metric.unit == Unit.YES_NO:  # "ja"/"nej": no difference to the country to speak of
+        return phrases.yes_no_sentence(forms, r["municipality"], shown, year)
+    national_value = national["value"] if national else None
+    country = phrases.with_value(phrases.national_name(metric.aggregation), value_text(national_value, metric))
+    tail = ""
+    if metric.aggregation == Aggregation.SUM and national_value and national:
+        share = r["value"] / national_value * 100  # a count is a share of the country, not above/below it
+        places = 1 if share >= 0.1 else 2
+        percent_shown = ledger.add("andel af hele landet", share, percent(share, places),
+                                   f"{r['municipality']} / hele landet × 100",
+                                   [ledger.source(r), ledger.source(national)], unit="%", decimals=places)
+        tail = phrases.share_of_country(percent_shown, value_text(national_value, metric))
+    elif r["value"] != national_value and (diff := _difference(r, national, metric, country, ledger)):
+        tail = diff
+    elif national_value is not None:
+        tail = phrases.same_as(country)
+    return phrases.value_sentence(forms, r["municipality"], shown, year, tail)
+
+
 def _compare_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
+    forms = metric.forms
     valued = [r for r in rows if r["role"] in ("subject", "member", "group") and r["value"] is not None]
     if not valued:
-        return f"Der er ingen tal for {metric.short_name} for det valgte år."
+        return phrases.no_data(forms)
     focus = [r for r in valued if r["role"] == "subject"] or [r for r in valued if r["role"] == "group"]
     year = max(r["year"] for r in focus or valued)
     subject = next((r for r in focus if r["year"] == year), None)
@@ -257,36 +273,33 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label, ledger) -> 
     national_value = national["value"] if national else None
     members = [r for r in rows if r["role"] in ("subject", "member") and r["year"] == year]
     if subject is None:
-        return f"Der er ingen tal for {metric.short_name} for det valgte år."
+        return phrases.no_data(forms)
     explicit = len([r for r in members if r["role"] == "subject"]) > 1
     if explicit:  # "Sammenlign Odense, Aarhus og Aalborg": every named municipality, highest first
         ordered = sorted(members, key=lambda r: -(r["value"] if r["value"] is not None else float("-inf")))
-        listing = ", ".join(f"{r['municipality']} {value_text(r['value'], metric, r['status'])}" for r in ordered)
-        text = f"{capitalize(metric.short_name)} i {year}: {listing}"
-        if national_value is not None:
-            text += f"; hele landet {value_text(national_value, metric)}"
-        return _sentence(text)
+        parts = [(r["municipality"], value_text(r["value"], metric, r["status"])) for r in ordered]
+        national_shown = value_text(national_value, metric) if national_value is not None else None
+        return phrases.values_sentence(forms, year, parts, national_shown, highest_first=True)
     is_group_subject = subject["role"] == "group"
     where = subject["municipality"]
     shown = value_text(subject['value'], metric, subject['status'])
-    text = f"{capitalize(metric.short_name)} i {where} var {shown} i {year}"
+    note = tail = ""
+    national_said = False
     if is_group_subject:
         n = int(subject["n_values"])
-        text += " (" + ledger.count("antal kommuner med tal", n, f"{n} kommuner",
-                                    f"kommunerne i {where} med en værdi i {year}") + ")"
+        note = ledger.count("antal kommuner med tal", n, f"{n} kommuner", f"kommunerne i {where} med en værdi i {year}")
     elif group and group["value"] is not None:
-        label = group["municipality"]
-        against = label[0].lower() + label[1:] if label.startswith(("Nabo", "Samm")) else label
-        diff = _difference(subject, group, metric, f"{against} ({value_text(group['value'], metric)})", ledger)
-        if diff:
-            text += f", {diff}"
+        against = phrases.group_name(group.get("group_code"), group["municipality"], metric.aggregation)
+        diff = _difference(subject, group, metric, phrases.with_value(against, value_text(group["value"], metric)),
+                           ledger)
+        tail = diff or ""
     elif national_value is not None:
-        diff = _difference(subject, national, metric, "landsgennemsnittet", ledger)
-        if diff:
-            text += f", {diff}"
-    if national_value is not None:
-        text += f"; hele landet: {value_text(national_value, metric)}"
-    text = _sentence(text)
+        country = phrases.with_value(phrases.national_name(metric.aggregation), value_text(national_value, metric))
+        diff = _difference(subject, national, metric, country, ledger)
+        tail, national_said = diff or "", bool(diff)
+    text = phrases.value_sentence(forms, where, shown, year, tail, note)
+    if national_value is not None and not national_said:
+        text += " " + phrases.national_sentence(forms, value_text(national_value, metric))
     ranked = sorted((r for r in members if r["value"] is not None), key=lambda r: -r["value"])
     if not is_group_subject and len(ranked) > 1 and subject["value"] is not None:
         pos = next(i for i, r in enumerate(ranked, 1) if r["municipality_code"] == subject["municipality_code"])
@@ -295,22 +308,19 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label, ledger) -> 
                            unit="nr.")
         of = ledger.count("antal kommuner i sammenligningen", len(ranked), f"af {len(ranked)}",
                           f"kommunerne i sammenligningen med en værdi i {year}")
-        text += f" {where} ligger {place} {of} i sammenligningen (højeste først)."
+        text += " " + phrases.position_sentence(where, place, of)
     years = sorted({r["year"] for r in members})
     if len(years) > 1:
-        text += f" Tabellen og grafen viser årene {years[0]}–{years[-1]}."
+        text += " " + phrases.years_shown(years[0], years[-1], chart=True)
     if spec.comparison.kind == ComparisonKind.SIMILAR:
         others = list(dict.fromkeys(r["municipality"] for r in members
                                     if r["municipality_code"] != subject["municipality_code"]))
-        if others:
-            listed = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " og " + others[-1]
-            text += f" De sammenlignelige kommuner er {listed}."
-        text += (" Sammenlignelige kommuner er de nærmeste efter socioøkonomisk indeks og indbyggertal "
-                 "(standardiseret afstand, seneste år med indekset).")
+        text += " " + phrases.similar_sentence(others)
     return text
 
 
 def _trend_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
+    forms = metric.forms
     sentences = []
     subjects = list(dict.fromkeys(r["municipality_code"] for r in rows if r["role"] in ("subject", "group")))
     for code in subjects:
@@ -323,23 +333,24 @@ def _trend_text(spec, rows, metric, metric_of, names, group_label, ledger) -> st
         diff = last["value"] - first["value"]
         rel = _relative(last["value"], first["value"])
         where, inputs = first["municipality"], [ledger.source(first), ledger.source(last)]
-        change, rel_text = "uændret", ""
-        if diff != 0:
+        changed = None  # a change that shows as zero is "uændret"
+        if rounded(diff, metric.decimals) != 0:
             points = POINT_UNITS.get(metric.unit)
             amount = ledger.add(
                 f"ændring i {points}" if points else "ændring", diff,
                 f"{number(abs(diff), metric.decimals)} {points}" if points else value_text(abs(diff), metric),
                 f"{where} {last['year']} − {where} {first['year']}", inputs,
                 unit=points or UNIT_LABEL[metric.unit], decimals=metric.decimals)
-            change = f"en stigning på {amount}" if diff > 0 else f"et fald på {amount}"
+            rel_text = ""
             if rel is not None:
-                rel_text = " (" + ledger.add(
+                rel_text = ledger.add(
                     "ændring i procent", rel, percent(rel),
                     f"({where} {last['year']} − {where} {first['year']}) / {where} {first['year']} × 100", inputs,
-                    unit="%", decimals=1) + ")"
-        sentences.append(f"{capitalize(metric.short_name)} i {first['municipality']} gik fra "
-                         f"{value_text(first['value'], metric)} i {first['year']} til "
-                         f"{value_text(last['value'], metric)} i {last['year']}, {change}{rel_text}.")
+                    unit="%", decimals=1)
+            changed = phrases.change(diff > 0, amount, rel_text)
+        sentences.append(phrases.trend_sentence(forms, where, value_text(first["value"], metric), first["year"],
+                                                value_text(last["value"], metric), last["year"], changed,
+                                                group=first["role"] == "group"))
     national = sorted((r for r in rows if r["role"] == "national" and r["value"] is not None), key=lambda r: r["year"])
     if len(national) >= 2:
         start, end = national[0], national[-1]
@@ -347,117 +358,108 @@ def _trend_text(spec, rows, metric, metric_of, names, group_label, ledger) -> st
         delta = end["value"] - start["value"]
         inputs = [ledger.source(start), ledger.source(end)]
         span = f"hele landet {end['year']} − hele landet {start['year']}"
-        if metric.unit in POINT_UNITS:
-            points = POINT_UNITS[metric.unit]
-            shown = ledger.add(f"ændring i {points}", delta, f"{number(delta, metric.decimals)} {points}", span,
-                               inputs, unit=points, decimals=metric.decimals)
-            sentences.append(f"I hele landet var ændringen {shown} i samme periode.")
-        elif rel is not None:
-            shown = ledger.add("ændring i procent", rel, percent(rel), f"({span}) / hele landet {start['year']} × 100",
-                               inputs, unit="%", decimals=1)
-            sentences.append(f"I hele landet var ændringen {shown} i samme periode.")
-    return " ".join(sentences) or f"Der er ikke tal nok til at vise udviklingen i {metric.short_name}."
+        points = POINT_UNITS.get(metric.unit)
+        change_, places = (delta, metric.decimals) if points else (rel, 1)
+        if change_ is not None:
+            # "steg/faldt med" carries the sign; a change that shows as zero is "uændret" and shows no number
+            direction = 0 if rounded(change_, places) == 0 else (1 if change_ > 0 else -1)
+            shown = ""
+            if direction and points:
+                shown = ledger.add(f"ændring i {points}", delta, f"{number(abs(delta), places)} {points}", span,
+                                   inputs, unit=points, decimals=places)
+            elif direction and rel is not None:
+                shown = ledger.add("ændring i procent", rel, percent(abs(rel)),
+                                   f"({span}) / hele landet {start['year']} × 100", inputs, unit="%", decimals=1)
+            sentences.append(phrases.national_trend_sentence(forms, direction, shown, named=bool(sentences)))
+    return " ".join(sentences) or phrases.no_trend(forms)
 
 
 def _rank_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
+    forms = metric.forms
     ranked = sorted((r for r in rows if r["rank"] is not None and r["role"] in ("member", "subject")
                      and r["value"] is not None), key=lambda r: r["rank"])
     if not ranked:
-        return f"Der er ingen tal at rangere for {metric.short_name}."
+        return phrases.no_rank(forms)
     year = max(r["year"] for r in ranked)
     ranked = [r for r in ranked if r["year"] == year]  # write() already keeps one year; never mix them here
-    word = "højeste" if spec.rank_order == "desc" else "laveste"
+    word = phrases.extreme(spec.rank_order)
     top = [r for r in ranked if r["rank"] <= spec.rank_n]
     scope = f" i {names.get(spec.rank_region, 'regionen')}" if spec.rank_region else ""
-    listing = ", ".join(f"{r['municipality']} ({value_text(r['value'], metric)})" for r in top)
-    order = f"ordnet efter {metric.short_name} i {year}, {word} først; lige store værdier deler pladsen"
+    items = ", ".join(phrases.rank_item(r["municipality"], value_text(r["value"], metric)) for r in top)
+    order = phrases.rank_order(forms, year, word)
     if spec.rank_n > len(top):
-        listing += " (kun " + ledger.count("antal kommuner med tal", len(top), f"{len(top)} kommuner",
-                                           f"kommunerne{scope} med en værdi i {year}") + " har tal)"
+        items += phrases.rank_only(ledger.count("antal kommuner med tal", len(top), f"{len(top)} kommuner",
+                                                f"kommunerne{scope} med en værdi i {year}"))
     tied = [r["municipality"] for r in top if r["rank"] == top[-1]["rank"]] if len(top) > spec.rank_n else []
     if spec.rank_n == 1:
         first = top[0]
         if len(top) == 1:
-            text = (f"{first['municipality']}{scope} har den {word} {metric.short_name} i {year}: "
-                    f"{value_text(first['value'], metric)}.")
+            text = phrases.rank_top_sentence(forms, first["municipality"], scope, word, year,
+                                             value_text(first["value"], metric))
         else:
-            names_ = ", ".join(r["municipality"] for r in top[:-1]) + " og " + top[-1]["municipality"]
             sharing = ledger.count("antal kommuner på delt plads", len(top), f"{len(top)} kommuner",
                                    f"kommunerne{scope} med samme {word} værdi i {year}")
             place = ledger.add("placering", 1, "1.-pladsen", order, [ledger.source(r) for r in top], unit="nr.")
-            text = (f"{sharing}{scope} deler {place} med den {word} {metric.short_name} i {year} "
-                    f"({value_text(first['value'], metric)}): {names_}.")
+            text = phrases.rank_shared_sentence(forms, sharing, scope, place, word, year,
+                                                value_text(first["value"], metric), [r["municipality"] for r in top])
     else:
         if tied:
             place = ledger.add("placering", top[-1]["rank"], f"{top[-1]['rank']}.-pladsen", order,
                                [ledger.source(r) for r in top if r["rank"] == top[-1]["rank"]], unit="nr.")
-            listing += f" — {' og '.join([', '.join(tied[:-1]), tied[-1]])} deler {place}"
+            items += phrases.rank_tied(tied, place)
         shown = min(len(top), spec.rank_n)
         listed = ledger.count("antal kommuner i listen", shown, f"{shown} kommuner",
                               f"de første {shown} i rangeringen{scope} ({word} først)")
-        text = f"De {listed}{scope} med {word} {metric.short_name} i {year}: {listing}."
+        text = phrases.rank_list_sentence(forms, listed, scope, word, year, items)
     total = int(ranked[0]["weight"] or len({r["municipality_code"] for r in ranked}))
     for r in ranked:
         if r["role"] == "subject":
             place = ledger.add("placering", r["rank"], f"nr. {r['rank']}", order, [ledger.source(r)], unit="nr.")
             of = ledger.count("antal kommuner i rangeringen", total, f"af {total}",
                               f"kommunerne{scope} med en værdi i {year}")
-            text += f" {r['municipality']} er {place} {of}."
+            text += " " + phrases.rank_position(r["municipality"], place, of)
     return text
 
 
 def _distribution_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
+    forms = metric.forms
     values = sorted((r for r in rows if r["role"] in ("member", "subject") and r["value"] is not None),
                     key=lambda r: r["value"])
     if not values:
-        return f"Der er ingen tal for {metric.short_name}."
+        return phrases.no_data(forms, year_chosen=False)
     year = max(r["year"] for r in values)
     values = [r for r in values if r["year"] == year]  # write() already keeps one year; never mix them here
     hi, lo = values[-1], values[0]
     count = len({r["municipality_code"] for r in values})  # municipalities, not rows
     shown = ledger.count("antal kommuner på kortet", count, f"{count} kommuner",
                          f"kommunerne med en værdi i {year}")
-    text = (f"Kortet viser {metric.short_name} for {shown} i {year}. Højest: {hi['municipality']} "
-            f"({value_text(hi['value'], metric)}); lavest: {lo['municipality']} ({value_text(lo['value'], metric)}).")
+    text = phrases.map_sentence(forms, shown, year, (hi["municipality"], value_text(hi["value"], metric)),
+                                (lo["municipality"], value_text(lo["value"], metric)))
     national = _pick(rows, "national", year)
     if national and national["value"] is not None:
-        text += " " + _sentence(f"Hele landet: {value_text(national['value'], metric)}")
+        text += " " + phrases.national_sentence(forms, value_text(national["value"], metric), named=False)
     return text
 
 
 def _savings_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
+    forms = metric.forms
     subject, bench, saving = _pick(rows, "subject"), _pick(rows, "benchmark"), _pick(rows, "savings")
     if not subject or not bench or not saving or saving["value"] is None:
-        return f"Råderummet kan ikke beregnes, fordi et af tallene for {metric.short_name} mangler."
+        return phrases.no_savings(forms)
     year = subject["year"]
-    bench_name = {Benchmark.COUNTRY: "landsgennemsnittet", Benchmark.NEIGHBOURS: "nabokommunernes gennemsnit",
-                  Benchmark.REGION: f"gennemsnittet i {bench['municipality']}",
-                  Benchmark.LOWEST_QUARTILE: "den laveste kvartil"}[spec.benchmark]
-    # Said once, in words: the quartile's share and the number of municipalities would be untraceable numbers.
-    explained = (" (grænsen for den fjerdedel af kommunerne, der ligger lavest)"
-                 if spec.benchmark == Benchmark.LOWEST_QUARTILE else "")
     amount = saving["value"]
     where = subject["municipality"]
-    head = (f"{where} havde {value_text(subject['value'], metric)} i {metric.short_name} i {year} "
-            f"mod {value_text(bench['value'], metric)} for {bench_name}{explained}".rstrip(".") + ".")
     weight = saving["weight"] or 0
-    population = POPULATION_WORDS.get(metric.denominator_population or "", f"{metric.denominator_population}-årige")
+    population = phrases.population_words(metric, prefix="")
     shown = ledger.add("råderum", amount, kroner(abs(amount)), "(egen værdi − benchmark) × nævnerpopulation",
                        [ledger.source(subject), ledger.source(bench),
                         DerivedInput(name=f"{population} i {where}", year=year, value=weight, display=number(weight))],
                        unit="mio. kr." if in_millions(amount) else "kr.", decimals=1 if in_millions(amount) else 0)
-    if amount > 0:
-        body = (f" Lå {where} på {bench_name}, ville udgiften være {shown} lavere "
-                f"om året — det er råderummet.")
-    else:
-        body = (f" {where} ligger allerede under {bench_name}: at ligge på niveauet ville koste "
-                f"{shown} mere om året, så der er intet råderum mod dette benchmark.")
+    text = phrases.savings_sentence(forms, where, value_text(subject["value"], metric), year, spec.benchmark,
+                                    value_text(bench["value"], metric), bench["municipality"], shown, amount > 0)
     weight_shown = ledger.add("nævnerpopulation", weight, number(weight),
                               f"{population} i {where} i {year}: nøgletallets nævner (fra lageret)", unit=population)
-    basis = (f" Beregning: (egen værdi − benchmark) × {weight_shown} "
-             f"({population} i {year}). Forudsætter uændret befolkning og at forskellen alene skyldes udgiftsniveau, "
-             f"ikke serviceniveau eller udgiftsbehov.")
-    return head + body + basis
+    return text + " " + phrases.savings_basis(weight_shown, population, year)
 
 
 def _overview_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
@@ -478,19 +480,18 @@ def _overview_text(spec, rows, metric, metric_of, names, group_label, ledger) ->
         (good if better else bad).append((m, r, national, rel))
     figures = ledger.count("antal nøgletal", len(subject_rows), f"{len(subject_rows)} centrale nøgletal",
                            f"nøgletallene i overblikket med en værdi for {name}", unit="nøgletal")
-    text = (f"Overblik over {name}: {figures} på tværs af temaerne, seneste år med "
-            f"data, sammenlignet med nabokommunerne og hele landet.")
+    text = phrases.overview_sentence(name, figures)
 
-    def listed(items: list[tuple[Metric, dict[str, Any], dict[str, Any], float]]) -> str:
+    def listed(heading: str, items: list[tuple[Metric, dict[str, Any], dict[str, Any], float]]) -> str:
         """The first four, each with its difference to the country; only those shown are recorded."""
-        return "; ".join(
-            f"{m.short_name} (" + ledger.add(f"forskel i procent ({m.short_name})", rel, percent(rel),
-                                             f"({name} − hele landet) / hele landet × 100",
-                                             [ledger.source(r), ledger.source(n)], unit="%", decimals=1)
-            + " i forhold til landet)" for m, r, n, rel in items[:4])
+        return phrases.overview_list(heading, [
+            (m.forms, ledger.add(f"forskel i procent ({m.short_name})", rel, percent(rel),
+                                 f"({name} − hele landet) / hele landet × 100",
+                                 [ledger.source(r), ledger.source(n)], unit="%", decimals=1))
+            for m, r, n, rel in items[:4]])
 
     if good:
-        text += " Gunstigt: " + listed(good) + "."
+        text += " " + listed("Gunstigt", good)
     if bad:
-        text += " Ugunstigt: " + listed(bad) + "."
+        text += " " + listed("Ugunstigt", bad)
     return text

@@ -143,9 +143,20 @@ def _first_of_january(toks: list[Tok], i: int) -> bool:
 
 def _within(lex: Lexicon, tok: Tok, keys: frozenset[str]) -> bool:
     """All compound parts of the word (or the age group, or the number) occur among the figure's keys;
-    a generic part ("-området") needs no match."""
-    parts = [p for p in lex.token_parts(tok, question=True) if not p & GENERIC_PARTS]
-    return bool(parts) and all(p & keys for p in parts)
+    a generic part ("-området") needs no match. A compound of two of the figure's own words counts too
+    ("byrådsmedlemmer" for a figure about the members of "byrådet")."""
+    every = lex.token_parts(tok, question=True)
+    if every and all(p & keys for p in every):
+        return True
+    parts = [p for p in every if not p & GENERIC_PARTS]
+    if parts and all(p & keys for p in parts):
+        return True
+    low = tok.low
+    for i in range(3, len(low) - 2):
+        left, right = low[:i], low[i:]
+        if (lex.word_keys(left) & keys or lex.word_keys(left.rstrip("s")) & keys) and lex.word_keys(right) & keys:
+            return True
+    return False
 
 
 def _joined(toks: list[Tok], a: int, b: int, used: set[int]) -> bool:

@@ -39,7 +39,7 @@ CUES: dict[str, list[str]] = {
         r"\bnummer hvad\b", r"\bhvor(?:dan)? (?:i raekken|placerer)\b",
         r"\b(?:hvilke|hvilken|hvem|hvor) (?:\w+ ){0,10}" + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
         r"\bkommuner(?:ne)? med (?:de |den )?" + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
-        r"\bde (?:\d{1,2}|" + _NUMW + r") kommuner\b", r"\bhoejest\b|\blavest\b",
+        r"\bde (?:\d{1,2}|" + _NUMW + r") (?:\w+ ){0,3}kommuner\b", r"\bhoejest\b|\blavest\b",
     ],
     "distribution": [
         r"\balle (?:landets |98 |danske )?kommuner\w*", r"\bpaa et (?:danmarks)?kort\b", r"\bkort over\b",

@@ -28,6 +28,7 @@ giv vis se fortael oplys find hent mon tak venligst please aar aaret aarene aars
 ud ind op ned over under end eller men nogen noget nogle hver ene eneste samme andre
 her hos efter foer inden mellem siden indtil mod the of is kr kroner beloeb tal tallet tallene
 niveau niveauet stoerrelse hele kommunale kommunal kommunalt tak
+januar jan primo ultimo
 """.split())
 
 # Label abbreviations, expanded on both sides (folded).

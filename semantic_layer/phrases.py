@@ -4,12 +4,16 @@ Clarification options, follow-up suggestions and example questions are questions
 from the figure's own forms ("udskrivningsprocenten", "det højeste indbyggertal", "Hvad koster en plads i
 dagplejen i Odense?") — never by pasting a catalog name into the user's sentence. Every question rendered
 here must parse back to the spec it stands for; the intent tests check that.
+
+The answers' sentences and chart titles are here too (below "answers"): each takes the figure's forms and
+values the writer has already formatted, so agreement (den/det/de, høj/højt/høje) is decided in one place and
+no template computes a number.
 """
 
 from __future__ import annotations
 
-from semantic_layer.model import Catalog, Metric
-from semantic_layer.spec import ComparisonKind, Operation, QuerySpec, Years
+from semantic_layer.model import Aggregation, Catalog, Forms, Gender, Metric, Number
+from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec, Years
 
 
 def years_phrase(years: Years) -> str:
@@ -74,3 +78,358 @@ def question(spec: QuerySpec, catalog: Catalog, names: dict[int, str]) -> str:
     if m is not None and place:
         return _with_years(m.forms.ask(place), yrs)
     return f"Hvad er {definite} i {place}{yrs}?"
+
+
+# -- answers -------------------------------------------------------------------------------------------------------
+# The sentences of an answer, from the figure's word forms and values the writer has already formatted (and
+# recorded): "Udskrivningsprocenten i Odense var 25,50 % i 2023", "København har det højeste indbyggertal",
+# "Serviceudgifterne pr. indbygger i Aarhus gik fra …". Danish verbs do not agree in number ("var", "steg"),
+# but articles, pronouns and predicative adjectives do (den/det/de, høj/højt/høje); the forms say which.
+# No template computes or formats a number.
+
+HIGHEST, LOWEST = "højeste", "laveste"
+NATIONAL_RULE = " (rød linje: hele landet)"  # a chart's note on the national figure's line
+
+
+def capitalized(text: str) -> str:
+    """The first letter upper-case, the rest as written ("de samlede udgifter" -> "De samlede udgifter")."""
+    return text[:1].upper() + text[1:]
+
+
+def sentence(text: str) -> str:
+    """End with exactly one full stop ('48.506 kr.' must not become '48.506 kr..')."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def pronoun(forms: Forms) -> str:
+    """The personal pronoun for the figure once it has been named: den, det or de (as the article)."""
+    return forms.article
+
+
+def agree(forms: Forms, adjective: str) -> str:
+    """A predicative adjective agreeing with the figure: høj (en-word), højt (et-word), høje (plural)."""
+    if forms.number == Number.PLURAL:
+        return adjective if adjective.endswith("e") else adjective + "e"
+    return adjective + "t" if forms.gender == Gender.NEUTER and not adjective.endswith("t") else adjective
+
+
+def extreme(order: str) -> str:
+    """The superlative a ranking's order asks for: "højeste" (desc) or "laveste" (asc)."""
+    return LOWEST if order == "asc" else HIGHEST
+
+
+# -- the groups the SQL names by code --------------------------------------------------------------------------------
+# The compiled SQL carries codes for the rows it computes (the role says what a row is; `municipality` holds the
+# group's code); the writer turns them into words here, by the figure's own method: a count's group is a total
+# ("Nabokommunerne i alt"), any other figure's an average ("Nabokommunernes gennemsnit").
+NEIGHBOURS, SIMILAR, LOWEST_QUARTILE = "neighbours", "similar", "lowest_quartile"
+GROUP_CODES = frozenset({NEIGHBOURS, SIMILAR, LOWEST_QUARTILE})
+_GROUPS = {  # code -> (label as average, in a sentence), (label as total, in a sentence)
+    NEIGHBOURS: (("Nabokommunernes gennemsnit", "nabokommunernes gennemsnit"),
+                 ("Nabokommunerne i alt", "nabokommunerne tilsammen")),
+    SIMILAR: (("Sammenlignelige kommuners gennemsnit", "de sammenlignelige kommuners gennemsnit"),
+              ("Sammenlignelige kommuner i alt", "de sammenlignelige kommuner tilsammen")),
+    LOWEST_QUARTILE: (("Laveste kvartil (25 %-fraktil)", "den laveste kvartil"),
+                      ("Laveste kvartil (25 %-fraktil)", "den laveste kvartil")),
+}
+
+
+def group_label(code: str, aggregation: Aggregation) -> str:
+    """The label of a computed group in tables and charts: "Nabokommunernes gennemsnit", "Nabokommunerne i alt"."""
+    average, total = _GROUPS[code]
+    return (total if aggregation == Aggregation.SUM else average)[0]
+
+
+def group_name(code: str | None, label: str, aggregation: Aggregation) -> str:
+    """A computed group mid-sentence: "nabokommunernes gennemsnit", "gennemsnittet i Region Midtjylland"
+    (a region's group carries the region's own name as its label)."""
+    if code in _GROUPS:
+        average, total = _GROUPS[code]
+        return (total if aggregation == Aggregation.SUM else average)[1]
+    return f"kommunerne i {label} tilsammen" if aggregation == Aggregation.SUM else f"gennemsnittet i {label}"
+
+
+def national_name(aggregation: Aggregation) -> str:
+    """The country mid-sentence: its average, or for a count, the whole country."""
+    return "hele landet" if aggregation == Aggregation.SUM else "landsgennemsnittet"
+
+
+_AVERAGING = {
+    Aggregation.WEIGHTED: "vægtet med {pop}, som ministeriet gør",
+    Aggregation.UNWEIGHTED: "et uvægtet gennemsnit, da nævneren ikke findes som antal i lageret",
+    Aggregation.SUM: "summen af kommunerne",
+}
+POPULATION_WORDS = {"indbyggere": "antal indbyggere", "skattegrundlag": "udskrivningsgrundlaget",
+                    "areal": "arealet"}
+
+
+def population_words(metric: Metric, prefix: str = "antal ") -> str:
+    """The figure's denominator population in words: "antal indbyggere", "antal 0-13-årige"."""
+    pop = metric.denominator_population or ""
+    return POPULATION_WORDS.get(pop, f"{prefix}{pop}-årige")
+
+
+def averaging_text(metric: Metric) -> str:
+    """How a group's figure is made, for the definition card: "vægtet med antal indbyggere, som ministeriet gør"."""
+    return _AVERAGING[metric.aggregation].format(pop=population_words(metric))
+
+
+def averaging_sentence(metric: Metric) -> str:
+    if metric.aggregation == Aggregation.SUM:
+        return "Gruppens tal er summen af kommunernes tal."
+    return f"Gennemsnittet er {averaging_text(metric)}."
+
+
+def group_missing_sentence(metric: Metric) -> str:
+    what = "tal" if metric.aggregation == Aggregation.SUM else "gennemsnit"
+    return f"Gruppens {what} kan ikke beregnes, fordi tallene mangler for alle dens kommuner."
+
+
+def national_computed_sentence(metric: Metric) -> str:
+    if metric.aggregation == Aggregation.SUM:
+        return "Hele landet er summen af alle landets kommuner."
+    return "Ministeriet offentliggør intet landstal for dette nøgletal; landstallet er beregnet på samme måde."
+
+
+# -- pieces of a sentence ------------------------------------------------------------------------------------------
+def difference(amount: str, higher: bool, against: str) -> str:
+    """"9,6 % højere end landsgennemsnittet (48.506 kr.)", "0,48 procentpoint lavere end …"."""
+    return f"{amount} {'højere' if higher else 'lavere'} end {against}"
+
+
+def times_as_high(forms: Forms, times: str, against: str) -> str:
+    """"87,2 gange så højt som hele landet" (the adjective agrees with the figure)."""
+    return f"{times} så {agree(forms, 'høj')} som {against}"
+
+
+def with_value(name: str, value: str) -> str:
+    """"landsgennemsnittet (25,02 %)"."""
+    return f"{name} ({value})"
+
+
+def share_of_country(share: str, national: str) -> str:
+    """A count as a share of the country: "0,5 % af hele landet (5.961.158)"."""
+    return f"{share} af hele landet ({national})"
+
+
+def same_as(against: str) -> str:
+    return f"det samme som {against}"
+
+
+def change(rising: bool, amount: str, relative: str = "") -> str:
+    """"en stigning på 6.718 kr. (18,2 %)", "et fald på 0,10 procentpoint (-0,4 %)"."""
+    rel = f" ({relative})" if relative else ""
+    return f"en stigning på {amount}{rel}" if rising else f"et fald på {amount}{rel}"
+
+
+# -- sentences -----------------------------------------------------------------------------------------------------
+def value_sentence(forms: Forms, place: str, value: str, year: int, tail: str = "", note: str = "") -> str:
+    """"Udskrivningsprocenten i Odense var 25,50 % i 2023, 0,48 procentpoint højere end landsgennemsnittet (…)."
+    `note` goes in brackets after the year ("(19 kommuner)"); `tail` after a comma."""
+    text = f"{capitalized(forms.definite)} i {place} var {value} i {year}"
+    text += f" ({note})" if note else ""
+    return sentence(text + (f", {tail}" if tail else ""))
+
+
+def yes_no_sentence(forms: Forms, place: str, answer: str, year: int) -> str:
+    """A yes/no figure has no "higher than": "Tilskuddet til pasning af egne børn i Odense i 2017: ja."."""
+    return sentence(f"{capitalized(forms.definite)} i {place} i {year}: {answer}")
+
+
+def missing_sentence(forms: Forms, place: str, year: int, status: str) -> str:
+    """A cell without a number: "Tallet for udskrivningsprocenten i Odense i 2023 mangler i kilden."."""
+    state = "er udefineret" if status == "undefined" else "mangler"
+    return f"Tallet for {forms.definite} i {place} i {year} {state} i kilden."
+
+
+def values_sentence(forms: Forms, year: int, parts: list[tuple[str, str]], national: str | None = None,
+                    highest_first: bool = False) -> str:
+    """Several municipalities at once: "Udskrivningsprocenten i 2023, højeste først: Odense 25,50 %, Aalborg …;
+    hele landet 25,02 %."."""
+    order = ", højeste først" if highest_first else ""
+    text = f"{capitalized(forms.definite)} i {year}{order}: " + ", ".join(f"{p} {v}" for p, v in parts)
+    return sentence(text + (f"; hele landet {national}" if national is not None else ""))
+
+
+def national_sentence(forms: Forms, value: str, named: bool = True) -> str:
+    """The country's figure after the figure has been named ("I hele landet var den 25,02 %.") or not
+    ("I hele landet var udskrivningsprocenten 25,02 %.")."""
+    return sentence(f"I hele landet var {pronoun(forms) if named else forms.definite} {value}")
+
+
+def position_sentence(place: str, position: str, of: str) -> str:
+    """"Odense ligger nr. 5 af 5 i sammenligningen (højeste først)."."""
+    return f"{place} ligger {position} {of} i sammenligningen (højeste først)."
+
+
+def years_shown(first: int, last: int, chart: bool = False) -> str:
+    return f"{'Tabellen og grafen viser' if chart else 'Tabellen viser'} årene {first}–{last}."
+
+
+SIMILAR_METHOD = ("Sammenlignelige kommuner er de nærmeste efter socioøkonomisk indeks og indbyggertal "
+                  "(standardiseret afstand, seneste år med indekset).")
+
+
+def similar_sentence(names: list[str]) -> str:
+    """"De sammenlignelige kommuner er Hillerød, Frederikssund og Gribskov." (and how they were chosen)."""
+    head = f"De sammenlignelige kommuner er {listing(names)}. " if names else ""
+    return head + SIMILAR_METHOD
+
+
+def trend_sentence(forms: Forms, place: str, first: str, first_year: int, last: str, last_year: int,
+                   changed: str | None, group: bool = False) -> str:
+    """"Udskrivningsprocenten i København gik fra 23,80 % i 2015 til 23,70 % i 2023, et fald på …"; unchanged:
+    "… var uændret 23,80 % fra 2015 til 2023."; a group is its own subject ("Nabokommunernes gennemsnit gik
+    fra …")."""
+    what = capitalized(place) if group else f"{capitalized(forms.definite)} i {place}"
+    if changed is None:
+        return sentence(f"{what} var uændret {first} fra {first_year} til {last_year}")
+    return sentence(f"{what} gik fra {first} i {first_year} til {last} i {last_year}, {changed}")
+
+
+def national_trend_sentence(forms: Forms, direction: int, amount: str, named: bool = True) -> str:
+    """"I hele landet steg den med 18,6 % i samme periode." (`amount` without a sign: the verb carries it)."""
+    it = pronoun(forms) if named else forms.definite
+    if direction == 0:
+        return f"I hele landet var {it} uændret i samme periode."
+    return f"I hele landet {'steg' if direction > 0 else 'faldt'} {it} med {amount} i samme periode."
+
+
+def rank_top_sentence(forms: Forms, place: str, scope: str, adjective: str, year: int, value: str) -> str:
+    """"København har det højeste indbyggertal i 2024: 659.350."."""
+    return sentence(f"{place}{scope} har {forms.superlative(adjective)} i {year}: {value}")
+
+
+def rank_shared_sentence(forms: Forms, sharing: str, scope: str, place: str, adjective: str, year: int, value: str,
+                         names: list[str]) -> str:
+    """"10 kommuner deler 1.-pladsen med den højeste grundskyldspromille i 2023 (34,000 promille): …"."""
+    return sentence(f"{sharing}{scope} deler {place} med {forms.superlative(adjective)} i {year} ({value}): "
+                    f"{listing(names)}")
+
+
+def rank_list_sentence(forms: Forms, listed: str, scope: str, adjective: str, year: int, items: str) -> str:
+    """"De 5 kommuner med den laveste udskrivningsprocent i 2022: Frederiksberg (22,80 %), …"."""
+    return sentence(f"De {listed}{scope} med {forms.superlative(adjective)} i {year}: {items}")
+
+
+def rank_item(place: str, value: str) -> str:
+    return f"{place} ({value})"
+
+
+def rank_only(count: str) -> str:
+    """When fewer municipalities have a value than were asked for: " (kun 3 kommuner har tal)"."""
+    return f" (kun {count} har tal)"
+
+
+def rank_tied(names: list[str], place: str) -> str:
+    """" — Gladsaxe og Glostrup deler 5.-pladsen"."""
+    return f" — {listing(names)} deler {place}"
+
+
+def rank_position(place: str, position: str, of: str) -> str:
+    """"Fredensborg er nr. 7 af 98."."""
+    return f"{place} er {position} {of}."
+
+
+def rank_order(forms: Forms, year: int, adjective: str) -> str:
+    """How a ranking is made (the calculation of a position)."""
+    return f"ordnet efter {forms.definite} i {year}, {adjective} først; lige store værdier deler pladsen"
+
+
+def map_sentence(forms: Forms, count: str, year: int, highest: tuple[str, str], lowest: tuple[str, str]) -> str:
+    """"Kortet viser udskrivningsprocenten for 98 kommuner i 2023. Højest: Læsø (26,30 %); lavest: …"."""
+    return (f"Kortet viser {forms.definite} for {count} i {year}. Højest: {highest[0]} ({highest[1]}); "
+            f"lavest: {lowest[0]} ({lowest[1]}).")
+
+
+_SAVINGS_AGAINST = {  # benchmark -> (against what, in "mod …"), (the level, in "på …")
+    Benchmark.COUNTRY: ("et landsgennemsnit på {value}", "landsgennemsnittet"),
+    Benchmark.NEIGHBOURS: ("et gennemsnit på {value} i nabokommunerne", "nabokommunernes gennemsnit"),
+    Benchmark.REGION: ("et gennemsnit på {value} i {region}", "gennemsnittet i {region}"),
+    Benchmark.LOWEST_QUARTILE: ("{value} ved den laveste kvartil (grænsen for den fjerdedel af kommunerne, der "
+                                "ligger lavest)", "den laveste kvartil"),
+}
+
+
+def savings_level(benchmark: Benchmark, region: str = "regionen") -> str:
+    """The benchmark's level mid-sentence: "landsgennemsnittet", "gennemsnittet i Region Syddanmark"."""
+    return _SAVINGS_AGAINST[benchmark][1].format(region=region)
+
+
+def savings_sentence(forms: Forms, place: str, value: str, year: int, benchmark: Benchmark, bench_value: str,
+                     region: str, amount: str, saving: bool) -> str:
+    """The municipality against the benchmark, then the råderum (or that there is none)."""
+    against = _SAVINGS_AGAINST[benchmark][0].format(value=bench_value, region=region)
+    level = savings_level(benchmark, region)
+    head = sentence(f"{capitalized(forms.definite)} i {place} var {value} i {year} mod {against}")
+    if saving:
+        return head + (f" Hvis {place} lå på {level}, ville udgiften være {amount} lavere om året — "
+                       f"det er råderummet.")
+    return head + (f" {place} ligger allerede under {level}: at ligge på det niveau ville koste {amount} mere om "
+                   f"året, så der er intet råderum mod dette benchmark.")
+
+
+def savings_basis(persons: str, population: str, year: int) -> str:
+    return (f"Beregning: (egen værdi − benchmark) × {persons} ({population} i {year}). Forudsætter uændret "
+            f"befolkning og at forskellen alene skyldes udgiftsniveau, ikke serviceniveau eller udgiftsbehov.")
+
+
+def overview_sentence(place: str, figures: str) -> str:
+    return (f"Overblik over {place}: {figures} på tværs af temaerne, seneste år med data, sammenlignet med "
+            f"nabokommunerne og hele landet.")
+
+
+def overview_list(heading: str, items: list[tuple[Forms, str]]) -> str:
+    """"Gunstigt: antal anmeldte tyverier og indbrud pr. 1.000 indbyggere (-29,0 % i forhold til landet)."."""
+    return f"{heading}: " + "; ".join(f"{f.indefinite} ({shown} i forhold til landet)" for f, shown in items) + "."
+
+
+def one_year_note(is_map: bool, asked_one_year: bool) -> str:
+    """Said when a map or a ranking was asked over several years: it shows one."""
+    what = "Et kort viser" if is_map else "En rangering gælder"
+    return f"{what} ét år ad gangen" + ("." if asked_one_year else "; her det seneste med tal i den valgte periode.")
+
+
+def no_data(forms: Forms, year_chosen: bool = True) -> str:
+    return f"Der er ingen tal for {forms.definite}" + (" i det valgte år." if year_chosen else ".")
+
+
+def no_trend(forms: Forms) -> str:
+    return f"Der er ikke tal nok til at vise udviklingen i {forms.definite}."
+
+
+def no_rank(forms: Forms) -> str:
+    return f"Der er ingen tal for {forms.definite} at rangere kommunerne efter."
+
+
+def no_savings(forms: Forms) -> str:
+    return f"Råderummet kan ikke beregnes, fordi et af tallene for {forms.definite} mangler."
+
+
+# -- chart titles --------------------------------------------------------------------------------------------------
+def _in_year(year: int | None) -> str:
+    return f" i {year}" if year else ""
+
+
+def chart_title(forms: Forms, year: int | None, national: bool = False) -> str:
+    """A bar chart or a map of one year: "Udskrivningsprocenten i 2023 (rød linje: hele landet)"."""
+    return f"{capitalized(forms.definite)}{_in_year(year)}" + (NATIONAL_RULE if national else "")
+
+
+def rank_title(forms: Forms, adjective: str, year: int | None, one: bool, national: bool = False) -> str:
+    """"Kommunerne med den laveste udskrivningsprocent i 2022 (rød linje: hele landet)"."""
+    return (f"{'Kommunen' if one else 'Kommunerne'} med {forms.superlative(adjective)}{_in_year(year)}"
+            + (NATIONAL_RULE if national else ""))
+
+
+def trend_title(forms: Forms, first: int | None, last: int | None) -> str:
+    """"Udviklingen i udskrivningsprocenten, 2015–2023"."""
+    if first is None or last is None:
+        return f"Udviklingen i {forms.definite}"
+    return f"Udviklingen i {forms.definite}, {first}–{last}" if first != last else chart_title(forms, first)
+
+
+def axis_title(forms: Forms, unit: str) -> str:
+    """"Udskrivningsprocent (procent)"."""
+    return f"{capitalized(forms.indefinite)} ({unit})"
