@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install frontend chromium warehouse lint bench eval clean
+.PHONY: serve test install frontend chromium postgresql warehouse lint bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ frontend: web/frontend/node_modules/.package-lock.json
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# Debian's PostgreSQL server for tests/pg (a throwaway cluster per test session; initdb is not on PATH).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+
 warehouse: install
 	@test -f var/noegletal.duckdb || $(BIN)/noegletal build
 
@@ -32,7 +36,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy assistant semantic_layer warehouse intents web bench
 
-test: install frontend chromium
+test: install frontend chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/mypy assistant semantic_layer warehouse intents web bench
 	$(BIN)/python -m pytest

@@ -6,17 +6,42 @@ from dataclasses import dataclass
 
 from assistant.contract import Break, MetricCard
 from assistant.formatting import UNIT_LABEL, danish_date
-from assistant.writer import averaging_text
 from semantic_layer.model import SOURCES, Catalog, Metric, Unit
+from semantic_layer.phrases import averaging_text
 from warehouse.client import Warehouse
 
 VINTAGE_SQL = """
-SELECT f.figure, f.first_year, f.last_year, f.note_refs, s.file, s.export_date, s.origin
+SELECT f.figure, f.note_refs, s.file, s.export_date, s.origin, s.series, s.source_id
 FROM figures AS f
 JOIN current_vintage AS c ON c.figure = f.figure AND c.source_id = f.source_id
 JOIN sources AS s ON s.source_id = f.source_id
 """
-NOTES_SQL = "SELECT source_id, note_ref, note_text FROM source_notes WHERE note_ref IS NOT NULL"
+# Which file each year of a figure is read from: one part for most figures, one per year for REGK31, and a
+# checked continuation (the population 2025-2026 from FOLK1AM) after the vintage's own years.
+PARTS_SQL = """
+SELECT p.figure, p.source_id, p.first_year, p.last_year, p.kind, p.checked, s.file, s.origin, s.export_date
+FROM vintage_parts AS p JOIN sources AS s USING (source_id)
+ORDER BY p.figure, p.kind DESC, p.first_year NULLS FIRST, p.source_id
+"""
+# Quarterly figures (quarterly_observations) have one file each and no annual vintage: their card reads them here.
+QUARTERLY_SQL = """
+SELECT f.figure, f.first_year, f.last_year, s.file, s.origin
+FROM figures AS f JOIN sources AS s USING (source_id) WHERE f.frequency = 'quarter'
+"""
+SERIES_SQL = "SELECT series, file FROM sources ORDER BY file"
+NOTES_SQL = "SELECT source_id, note_ref, note_text FROM source_notes"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A file the figure's answers read, and for which years (None: the file has no values for the figure)."""
+
+    file: str
+    origin: str
+    first_year: int | None
+    last_year: int | None
+    kind: str  # vintage | continuation
+    checked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -27,18 +52,67 @@ class Vintage:
     export_date: str | None
     origin: str
     notes: tuple[str, ...]
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def sources_text(self) -> str:
+        """The source per year when the years come from more than one publication, else the one origin."""
+        origins = list(dict.fromkeys(p.origin for p in self.parts))
+        if len(origins) <= 1:
+            return self.origin
+        out = []
+        for origin in origins:
+            years = [y for p in self.parts if p.origin == origin for y in (p.first_year, p.last_year) if y]
+            out.append(f"{origin} ({_years(min(years), max(years))})" if years else origin)
+        return "; ".join(out)
+
+
+def _years(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def load_vintages(warehouse: Warehouse) -> dict[str, Vintage]:
-    """One pass at start-up: the vintage in use for every figure, with the export's own notes."""
-    notes: dict[tuple[str, int], str] = {(s, n): t for s, n, t in warehouse.query(NOTES_SQL).rows}
+    """One pass at start-up: the vintage in use for every figure, its files per year, and the sources' notes."""
+    numbered: dict[tuple[str, int], str] = {}
+    plain: dict[str, list[str]] = {}
+    for source_id, ref, text in warehouse.query(NOTES_SQL).rows:
+        if ref is None:
+            plain.setdefault(source_id, []).append(text)
+        else:
+            numbered[(source_id, int(ref))] = text
+    series: dict[str, list[str]] = {}
+    for name, file in warehouse.query(SERIES_SQL).rows:
+        series.setdefault(name, []).append(file)
+    parts: dict[str, list[tuple[str, Part]]] = {}
+    for figure, source_id, first, last, kind, checked, file, origin, _ in warehouse.query(PARTS_SQL).rows:
+        parts.setdefault(figure, []).append((source_id, Part(file, origin, first, last, kind, checked)))
     out = {}
-    for figure, first, last, refs, file, exported, origin in warehouse.query(VINTAGE_SQL).rows:
-        source_id = file.rsplit("/", 1)[-1]
-        texts = tuple(f"({r}) {notes[(source_id, int(r))]}" for r in (refs or "").split(",")
-                      if r and (source_id, int(r)) in notes)
-        out[figure] = Vintage(first, last, file, exported.isoformat() if exported else None, origin, texts)
+    for figure, refs, file, exported, origin, name, source_id in warehouse.query(VINTAGE_SQL).rows:
+        texts = [f"({r}) {numbered[(source_id, int(r))]}" for r in (refs or "").split(",")
+                 if r and (source_id, int(r)) in numbered]
+        own = parts.get(figure, [])
+        for part_id, _ in own:  # notes a source keeps about this figure, e.g. a REGK31 function not reported
+            texts += [t.removeprefix(f"{figure}: ") for t in plain.get(part_id, []) if t.startswith(f"{figure}: ")]
+        files = series.get(name, [file])
+        for _, part in own:
+            if part.kind == "continuation" and part.first_year is not None and part.last_year is not None:
+                texts.append(f"{_years(part.first_year, part.last_year)}: {part.origin} (fil {part.file}). "
+                             f"Kontrolleret som samme opgørelse: {part.checked}.")
+                files.append(part.file)
+        years = [y for _, p in own for y in (p.first_year, p.last_year) if y is not None]
+        first_year, last_year = (min(years), max(years)) if years else (None, None)
+        out[figure] = Vintage(first_year, last_year, ", ".join(_compact(files)),
+                              exported.isoformat() if exported else None, origin, tuple(texts),
+                              tuple(p for _, p in own))
+    for figure, first, last, file, origin in warehouse.query(QUARTERLY_SQL).rows:
+        out[figure] = Vintage(first, last, file, None, origin, (), (Part(file, origin, first, last, "vintage"),))
     return out
+
+
+def _compact(files: list[str]) -> list[str]:
+    """A long series of files (REGK31: one per year) as 'first … last'."""
+    files = list(dict.fromkeys(files))
+    return [f"{files[0]} … {files[-1]} ({len(files)} filer)"] if len(files) > 3 else files
 
 
 def build_card(metric: Metric, catalog: Catalog, vintage: Vintage | None) -> MetricCard:
@@ -49,7 +123,7 @@ def build_card(metric: Metric, catalog: Catalog, vintage: Vintage | None) -> Met
         numerator=metric.numerator, denominator=metric.denominator, unit=metric.unit.value,
         unit_label=UNIT_LABEL[metric.unit], aggregation=metric.aggregation.value,
         aggregation_text=averaging_text(metric), polarity=metric.polarity.value,
-        source=(vintage.origin if vintage else SOURCES.get(metric.source, metric.source)),
+        source=(vintage.sources_text if vintage else SOURCES.get(metric.source, metric.source)),
         source_url=metric.source_url, source_file=vintage.file if vintage else None,
         vintage=vintage.export_date if vintage else None,
         first_year=vintage.first_year if vintage else None, last_year=vintage.last_year if vintage else None,

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from assistant.contract import Observation
-from assistant.formatting import UNIT_LABEL, capitalize
+from assistant.formatting import UNIT_LABEL
+from semantic_layer import phrases
 from semantic_layer.model import Metric
 from semantic_layer.spec import Operation, QuerySpec
 
@@ -16,7 +17,8 @@ DANISH_FORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": 
 
 
 def _base(metric: Metric, title: str) -> dict[str, Any]:
-    return {"$schema": SCHEMA, "title": capitalize(title), "width": "container", "config": {
+    """The common spec; `title` comes from the phrase module (semantic_layer/phrases.py)."""
+    return {"$schema": SCHEMA, "title": title, "width": "container", "config": {
         "locale": {"number": DANISH_FORMAT}, "axis": {"labelFontSize": 12, "titleFontSize": 12}}}
 
 
@@ -45,10 +47,15 @@ def _one_year(spec: QuerySpec, observations: list[Observation]) -> list[Observat
     return observations if year is None else [o for o in observations if o.year == year]
 
 
+def _last_year(observations: list[Observation]) -> int | None:
+    """The year a chart without municipal values shows (the national figure's, "på landsplan")."""
+    return max((o.year for o in observations if o.year is not None), default=None)
+
+
 def chart_for(spec: QuerySpec, observations: list[Observation],
               metric: Metric) -> tuple[dict[str, Any] | None, str | None]:
     unit = UNIT_LABEL[metric.unit]
-    y_title = f"{capitalize(metric.short_name)} ({unit})"
+    y_title = phrases.axis_title(metric.forms, unit)
     op = spec.operation
     if op in (Operation.OVERVIEW,) or not observations:
         return None, None
@@ -56,8 +63,8 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
         observations = _one_year(spec, observations)
     if op == Operation.DISTRIBUTION:
         values = _points(observations, ("member", "subject"))
-        year = max((v["år"] for v in values), default="")
-        chart = _base(metric, f"{metric.short_name}, {year}") | {
+        year = max((v["år"] for v in values), default=_last_year(observations))
+        chart = _base(metric, phrases.chart_title(metric.forms, year)) | {
             "height": 420,
             "data": {"url": TOPOJSON_URL, "format": {"type": "topojson", "feature": "stdin"}},
             "transform": [
@@ -83,7 +90,9 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
         return chart, "map"
     if op == Operation.TREND or (len({o.year for o in observations}) > 1 and op != Operation.RANK):
         values = _points(observations, ("subject", "member", "group", "national"))
-        chart = _base(metric, metric.short_name) | {
+        years = [v["år"] for v in values]
+        title = phrases.trend_title(metric.forms, min(years, default=None), max(years, default=None))
+        chart = _base(metric, title) | {
             "height": 280, "data": {"values": values},
             "mark": {"type": "line", "point": True},
             "encoding": {
@@ -116,7 +125,11 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
                        "mark": {"type": "rule", "color": "#b22222", "strokeWidth": 2, "strokeDash": [6, 3]},
                        "encoding": {"x": {"field": "værdi", "type": "quantitative"},
                                     "tooltip": [{"field": "vist", "title": "Hele landet"}]}})
-    year = max((v["år"] for v in values), default="")
-    title = f"{metric.short_name}, {year}" + (" (rød linje: hele landet)" if national is not None else "")
+    year = max((v["år"] for v in values), default=_last_year(observations))
+    if op == Operation.RANK:
+        title = phrases.rank_title(metric.forms, phrases.extreme(spec.rank_order), year, one=len(values) == 1,
+                                   national=national is not None)
+    else:
+        title = phrases.chart_title(metric.forms, year, national=national is not None)
     chart = _base(metric, title) | {"height": {"step": 22}, "data": {"values": values}, "layer": layers}
     return chart, "rank" if op == Operation.RANK else "bar"

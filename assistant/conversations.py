@@ -1,4 +1,5 @@
-"""Conversation state in small files, so every server worker sees the same conversations.
+"""Conversation state in small files, so every server worker sees the same conversations; or, with a
+database URL, in PostgreSQL (`PostgresConversationStore`, same interface), so every server on every machine does.
 
 Per conversation: `<id>.json` holds the state a follow-up needs (the last spec; small, read and replaced
 atomically on every question) and `<id>.turns.jsonl` gets one appended line per answer (read only for
@@ -125,7 +126,11 @@ class PostgresConversationStore:
                                    kwargs={"application_name": "noegletal-conversations", "autocommit": True,
                                            "prepare_threshold": None, "connect_timeout": 10})
         self.pool.open(wait=True, timeout=10)
-        self._ensure_table(schema)
+        try:
+            self._ensure_table(schema)
+        except BaseException:
+            self.pool.close()
+            raise
 
     def _ensure_table(self, schema: str) -> None:
         """Create the table if this role may (development); `noegletal build --database` creates it otherwise."""

@@ -37,11 +37,19 @@ class Polarity(StrEnum):
 POPULATION_GROUPS = frozenset({
     "indbyggere", "0-2", "0-5", "0-9", "0-10", "0-13", "0-17", "3-5", "6-9", "6-13", "6-16", "10-13",
     "17-64", "17-66", "18-66", "18+", "25-64", "65+", "67+", "17-64/66", "65+/67+", "skattegrundlag", "areal",
+    "15-69",  # Statistics Denmark HFUDD11: residents 15-69 by highest education (the share's own denominator)
 })
 SOURCES = {
     "noegletal": "Social- og Indenrigsministeriet, De Kommunale Nøgletal (noegletal.dk)",
     "dst_aup02": "Danmarks Statistik, AUP02 (registreret ledighed)",
     "dst_folk1a": "Danmarks Statistik, FOLK1A (befolkningen 1. januar)",
+    "dst_indkp101": "Danmarks Statistik, INDKP101 (indkomster for personer efter område)",
+    "dst_bil707": "Danmarks Statistik, BIL707 (bestanden af køretøjer 1. januar efter område)",
+    "dst_hfudd11": "Danmarks Statistik, HFUDD11 (befolkningens højeste fuldførte uddannelse, 15-69 år)",
+    "dst_regk31": "Danmarks Statistik, REGK31 (kommunernes regnskaber efter funktion, kr. pr. indbygger)",
+    "dst_auk01": "Danmarks Statistik, AUK01 (nettoledige kontanthjælpsmodtagere, kvartal)",
+    "dst_straf11": "Danmarks Statistik, STRAF11 (anmeldte forbrydelser efter område, kvartal)",
+    "dst_lbesk69": "Danmarks Statistik, LBESK69 (fuldtidsansatte lønmodtagere efter bopælskommune, kvartal)",
 }
 
 

@@ -13,7 +13,7 @@ from semantic_layer.model import Metric
 from semantic_layer.spec import QuerySpec
 from semantic_layer.sqlbits import RESULT_COLUMNS, col, lit, not_null, row, table, weighted_mean
 
-GROUP_LABEL = "Nabokommunernes gennemsnit"
+GROUP_LABEL = "neighbours"  # the group's code; semantic_layer/phrases.py words it
 
 
 def _average() -> exp.Expression:

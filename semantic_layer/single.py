@@ -25,7 +25,8 @@ def average(metric: Metric, value: exp.Expression, persons: exp.Expression) -> e
 
 
 class SinglePlan:
-    """Builds the statement for one metric; `group_label` names the computed group, if any."""
+    """Builds the statement for one metric; `group_label` is the computed group's code ("neighbours", "similar",
+    "region"), if any: the SQL carries codes, semantic_layer/phrases.py turns them into Danish."""
 
     def __init__(self, spec: QuerySpec, metric: Metric, published_national: bool) -> None:
         self.national_only = False
@@ -67,7 +68,7 @@ class SinglePlan:
         subject = lit(subjects[0])
         if kind == ComparisonKind.NEIGHBOURS or (spec.operation == Operation.SAVINGS
                                                  and spec.benchmark == Benchmark.NEIGHBOURS):
-            self.group_label = "Nabokommunernes gennemsnit"
+            self.group_label = "neighbours"  # a code: phrases.group_label words it
             own = select(subject.copy().as_("municipality_code", copy=False))
             others = (select(col("neighbour_code")).from_(exp.to_table("neighbours"), copy=False)
                       .where(col("municipality_code").eq(subject), copy=False))
@@ -81,7 +82,7 @@ class SinglePlan:
             # The subject stays in the answer even when compared with another region.
             return exp.or_(code.eq(subject), col("region_code", "mu").eq(self.region.copy()), copy=False)
         if kind == ComparisonKind.SIMILAR:
-            self.group_label = "Sammenlignelige kommuners gennemsnit"
+            self.group_label = "similar"  # a code, as "neighbours"
             self.ctes.append(("similar", self._similar(subjects[0], spec.comparison.similar_n)))
             return code.isin(query=select(col("municipality_code")).from_(exp.to_table("similar"), copy=False),
                              copy=False)
@@ -199,10 +200,8 @@ class SinglePlan:
                 where = col("municipality_code", "g").isin(query=select(col("municipality_code")).from_(
                     "municipalities", copy=False).where(col("region_code").eq(self.region.copy()), copy=False),
                     copy=False)
-            else:
+            else:  # the label stays the group's code; the writer words it by the figure's method
                 where = col("role", "g").eq(lit("member"))
-                if self.metric.aggregation == Aggregation.SUM:
-                    label = lit(self.group_label.replace("s gennemsnit", " i alt").replace("ernes", "erne"))
             self.ctes.append(("grp", self._group("cells", where, code, label)))
             parts.append(select(exp.Star()).from_(exp.to_table("grp"), copy=False))
         if spec.include_national or spec.operation == Operation.SAVINGS:
@@ -246,7 +245,7 @@ class SinglePlan:
         if benchmark == Benchmark.LOWEST_QUARTILE:
             everyone = (select(col("year"), col("value")).from_(exp.to_table("observations"), copy=False)
                         .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
-            return (select(*row(metric_id=self.mid, municipality=lit("Laveste kvartil (25 %-fraktil)"),
+            return (select(*row(metric_id=self.mid, municipality=lit("lowest_quartile"),
                                 year=col("year", "e"),
                                 value=exp.func("quantile_cont", col("value", "e"), lit(0.25)),
                                 status=lit("computed"), role=lit("benchmark"),

@@ -13,10 +13,37 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse.dst_figures import (
+    BIL707_FILE,
+    CARS_FIGURE,
+    CONTINUATIONS,
+    DST,
+    FOLK1AM_FILE,
+    HFUDD11_FILES,
+    INCOME_FIGURE,
+    INDKP101_FILE,
+    POPULATION_FIGURE,
+    QUARTERLY,
+    RATES,
+    REGK31_ORIGIN,
+    Continuation,
+    Loaded,
+    Quarterly,
+    Rate,
+    higher_education,
+    population_continuation,
+    quarterly,
+    statbank_origin,
+    yearly,
+)
+from warehouse.dst_figures import regk31 as regk31_figures
 from warehouse.errors import DataError
 from warehouse.noegletal_export import Export, parse_export
 from warehouse.reference import parse_dst_long, parse_folk1a, parse_municipalities, parse_topojson_codes
+from warehouse.regk31 import TABLE as REGK31_TABLE
+from warehouse.regk31 import figure_label, parse_regk31_dir
 from warehouse.schema import CURRENT_DDL, DDL
+from warehouse.statbank import AreaCodes, StatbankData, parse_statbank, table_for
 
 NOEGLETAL_ORIGIN = "Social- og Indenrigsministeriet, De Kommunale Nøgletal (noegletal.dk)"
 # Where each file came from (the data README's provenance), by file-name pattern.
@@ -30,7 +57,6 @@ ORIGINS = [
 ]
 UNEMPLOYMENT_FIGURE = "Registrerede ledige i pct. af arbejdsstyrken"
 OLD_AGE_FIGURE = "Antal 80+-årige"
-POPULATION_FIGURE = "Indbyggertal 1. januar"
 TAX_BASE_FIGURE = "Statsgaranteret udskrivningsgrundlag pr. indb."
 AREA_FIGURE = "Areal (km2) (abs)"
 # Statistics Denmark writes English exonyms; everything else matches the Danish name.
@@ -121,13 +147,17 @@ class _Loader:
         self.progress = progress
         self.tables: dict[str, list[dict]] = {k: [] for k in (
             "regions", "municipalities", "neighbours", "sources", "source_notes", "figures", "facts",
-            "national_figures", "population_by_age")}
+            "national_figures", "population_by_age", "population_by_month", "population_groups",
+            "quarterly_observations", "quarterly_national")}
 
-    def source(self, path: Path, rows: int, publisher: str | None = None, export_date: object = None) -> str:
-        source_id = path.name
+    def source(self, path: Path, rows: int, publisher: str | None = None, export_date: object = None, *,
+               origin: str | None = None, series: str | None = None, period: str | None = None,
+               source_id: str | None = None) -> str:
+        source_id = source_id or path.name
         self.tables["sources"].append({
-            "source_id": source_id, "file": str(path.relative_to(self.data_dir)), "origin": _origin(path),
-            "publisher": publisher, "export_date": export_date, "sha256": _sha256(path), "rows_loaded": rows})
+            "source_id": source_id, "file": str(path.relative_to(self.data_dir)), "origin": origin or _origin(path),
+            "publisher": publisher, "export_date": export_date, "sha256": _sha256(path), "rows_loaded": rows,
+            "series": series or source_id, "period": period})
         return source_id
 
     def load(self) -> None:
@@ -156,7 +186,8 @@ class _Loader:
                                             for k, v in export.notes.items()]
             self.tables["source_notes"] += [{"source_id": source_id, "note_ref": None, "note_text": text}
                                             for text in export.legend]
-            self.source(path, len(facts) + len(national), export.publisher, export.export_date)
+            self.source(path, len(facts) + len(national), export.publisher, export.export_date,
+                        period=f"{min(export.years)}–{max(export.years)}" if export.years else None)
         members = [m for m in reference if m.code in in_exports]
         self.tables["municipalities"] = [{"municipality_code": m.code, "municipality_name": m.name,
                                           "region_code": m.region_code} for m in members]
@@ -166,18 +197,23 @@ class _Loader:
                                      for m in members for n in m.neighbours if n in in_exports]
         self._load_dst({m.name: m.code for m in members} | {r["region_name"]: r["region_code"]
                                                             for r in self.tables["regions"]})
+        areas = AreaCodes({m.name: m.code for m in members})
+        codes = sorted(m.code for m in members)
+        self._load_statbank(areas, codes)
+        self._load_regk31(areas, codes)
         topo = self.data_dir / "geo" / "kommuner.topojson"
-        codes = parse_topojson_codes(topo)
-        missing = sorted(in_exports - set(codes))
+        topo_codes = parse_topojson_codes(topo)
+        missing = sorted(in_exports - set(topo_codes))
         if missing:
             raise DataError(f"grænserne mangler kommunekoderne {missing}", f"{topo.name}:1")
-        self.source(topo, len(codes))
+        self.source(topo, len(topo_codes))
 
     def _load_dst(self, by_name: dict[str, int]) -> None:
         by_name = {_name_key(k): v for k, v in (by_name | {"Hele landet": 0}).items()}
         path = self.data_dir / "dst" / "ledighed_pct_2007_2024.csv"
         rows = parse_dst_long(path)
-        source_id = self.source(path, len(rows), "Danmarks Statistik", None)
+        source_id = self.source(path, len(rows), "Danmarks Statistik", None,
+                                period=f"{min(r[1] for r in rows)}–{max(r[1] for r in rows)}" if rows else None)
         facts = []
         for name, year, value, line in rows:
             code = by_name.get(_name_key(DST_EXONYMS.get(name, name)))
@@ -189,7 +225,8 @@ class _Loader:
         self._add_figure(UNEMPLOYMENT_FIGURE, source_id, facts, "none")
         path = self.data_dir / "dst" / "folk1a_65plus_enkeltaar.csv"
         ages = parse_folk1a(path)
-        source_id = self.source(path, len(ages), "Danmarks Statistik", None)
+        source_id = self.source(path, len(ages), "Danmarks Statistik", None,
+                                period=f"{min(a[2] for a in ages)}–{max(a[2] for a in ages)}" if ages else None)
         totals: dict[tuple[int, int], int] = {}
         for name, age, year, persons in ages:
             code = by_name.get(_name_key(DST_EXONYMS.get(name, name)))
@@ -207,6 +244,61 @@ class _Loader:
         self.tables["national_figures"] += national
         self._add_figure(OLD_AGE_FIGURE, source_id, facts, "total")
 
+    def _statbank(self, file: str, areas: AreaCodes, codes: list[int]) -> tuple[StatbankData, str]:
+        path = self.data_dir / "dst" / file
+        self.progress(f"  læser {file}")
+        data = parse_statbank(path, table_for(file), areas, codes)
+        spec = data.spec
+        source_id = self.source(path, len(data.cells), DST, None, origin=statbank_origin(file),
+                                series=spec.table if spec.table == "HFUDD11" else file, period=data.period)
+        return data, source_id
+
+    def _load_statbank(self, areas: AreaCodes, codes: list[int]) -> None:
+        """FOLK1AM (the population's continuation), INDKP101, BIL707, HFUDD11, and AUK01, STRAF11, LBESK69."""
+        out = Loaded([], [], [], [], [])
+        data, source_id = self._statbank(FOLK1AM_FILE, areas, codes)
+        population_continuation(data, source_id, out)
+        data, source_id = self._statbank(INDKP101_FILE, areas, codes)
+        yearly(INCOME_FIGURE, data, source_id, out)
+        data, source_id = self._statbank(BIL707_FILE, areas, codes)
+        yearly(CARS_FIGURE, data, source_id, out, kind="total")
+        levels: dict[str, StatbankData] = {}
+        total_id = ""
+        for key, file in HFUDD11_FILES.items():
+            levels[key], source_id = self._statbank(file, areas, codes)
+            total_id = source_id if key == "tot" else total_id
+        higher_education(levels, total_id, out)
+        for spec in QUARTERLY:
+            data, source_id = self._statbank(spec.file, areas, codes)
+            quarterly(spec, data, source_id, out)
+        self.tables["facts"] += out.facts
+        self.tables["national_figures"] += out.national
+        self.tables["figures"] += out.figures
+        self.tables["population_groups"] += out.groups
+        self.tables["population_by_month"] += out.monthly
+        self.tables["quarterly_observations"] += out.quarterly
+        self.tables["quarterly_national"] += out.quarterly_national
+
+    def _load_regk31(self, areas: AreaCodes, codes: list[int]) -> None:
+        directory = self.data_dir / "regk31"
+        self.progress(f"  læser {directory.name}/ ({REGK31_TABLE})")
+        years = parse_regk31_dir(directory, areas, codes)
+        # one file per accounting year, named by the year: the id says the table too ('regk31/2024.csv')
+        source_ids = {y.path: self.source(y.path, len(y.cells), DST, None, origin=REGK31_ORIGIN,
+                                          series=REGK31_TABLE, period=str(y.year),
+                                          source_id=f"{directory.name}/{y.path.name}") for y in years}
+        for year in years:
+            self.tables["source_notes"] += [
+                {"source_id": source_ids[year.path], "note_ref": None,
+                 "note_text": f"{figure_label(f)}: {year.year}: 0 kr. i alle kommuner og i hele landet — intet "
+                              f"konteret på funktionen det år (fx før den kom i kontoplanen); vist som manglende, "
+                              f"ikke som 0 kr."} for f in year.not_reported]
+        out = Loaded([], [], [], [], [])
+        regk31_figures(years, source_ids, out)
+        self.tables["facts"] += out.facts
+        self.tables["national_figures"] += out.national
+        self.tables["figures"] += out.figures
+
     def _add_figure(self, label: str, source_id: str, facts: list[dict], kind: str) -> None:
         years = [f["year"] for f in facts if f["value"] is not None]
         self.tables["facts"] += facts
@@ -215,22 +307,132 @@ class _Loader:
                                        "source_line": 1})
 
 
-DERIVED_SQL = """
+# The newest vintage of each figure not yet chosen; its files are the chosen file's series (REGK31: every year).
+VINTAGE_SQL = """
 INSERT INTO current_vintage
 SELECT f.figure, f.source_id, s.export_date FROM figures AS f JOIN sources AS s USING (source_id)
-QUALIFY row_number() OVER (PARTITION BY f.figure ORDER BY s.export_date DESC NULLS LAST, f.source_id) = 1;
+WHERE f.frequency = 'year' AND f.figure NOT IN (SELECT figure FROM current_vintage)
+QUALIFY row_number() OVER (PARTITION BY f.figure
+                           ORDER BY s.export_date DESC NULLS LAST, f.last_year DESC NULLS LAST, f.source_id) = 1;
+INSERT INTO vintage_parts
+SELECT f.figure, f.source_id, f.first_year, f.last_year, 'vintage', NULL
+FROM figures AS f JOIN sources AS s USING (source_id)
+JOIN current_vintage AS c ON c.figure = f.figure JOIN sources AS cs ON cs.source_id = c.source_id
+WHERE s.series = cs.series AND f.frequency = 'year' AND f.figure NOT IN (SELECT figure FROM vintage_parts);
 """
 
 
+def _continue(con: duckdb.DuckDBPyConnection, cont: Continuation) -> None:
+    """Carry a figure on with a later source, after checking that both agree in every cell both hold."""
+    base = con.execute("""SELECT source_id, last_year FROM vintage_parts WHERE figure = ? AND kind = 'vintage'""",
+                       [cont.figure]).fetchall()
+    source = cont.source_file
+    if len(base) != 1:
+        raise DataError(f"{cont.figure!r} har ikke én gældende fil at fortsætte", f"{source}:1")
+    base_id, base_last = base[0]
+    overlap = con.execute("""
+        SELECT b.year, count(*) AS cells, count(*) FILTER (WHERE b.value IS DISTINCT FROM n.value) AS differ,
+               any_value(CASE WHEN b.value IS DISTINCT FROM n.value
+                         THEN b.municipality_code || ': ' || b.value || ' mod ' || n.value END) AS example
+        FROM facts AS b JOIN facts AS n ON n.figure = b.figure AND n.municipality_code = b.municipality_code
+          AND n.year = b.year
+        WHERE b.figure = ? AND b.source_id = ? AND n.source_id = ? AND b.value IS NOT NULL
+        GROUP BY b.year ORDER BY b.year""", [cont.figure, base_id, source]).fetchall()
+    if not overlap:
+        raise DataError(f"kontrol fejlede: {source} og {base_id} har ingen fælles år for {cont.figure!r}, så "
+                        f"det kan ikke kontrolleres, at det er samme opgørelse", f"{source}:1")
+    for year, cells, differ, example in overlap:
+        if differ or cells != EXPECTED_MUNICIPALITIES:
+            raise DataError(f"kontrol fejlede: {cont.figure!r} {year} i {source} afviger fra {base_id} i "
+                            f"{differ} af {cells} kommuner (fx kommune {example}); ikke samme opgørelse",
+                            f"{source}:1")
+    years = ", ".join(str(y) for y, *_ in overlap)
+    checked = (f"{cont.what}; lig med {base_id} for alle {EXPECTED_MUNICIPALITIES} kommuner i {years}")
+    con.execute("""
+        INSERT INTO vintage_parts
+        SELECT figure, source_id, min(year), max(year), 'continuation', ? FROM facts
+        WHERE figure = ? AND source_id = ? AND year > ? AND value IS NOT NULL GROUP BY figure, source_id""",
+                [checked, cont.figure, source, base_last])
+
+
+def _rate(con: duckdb.DuckDBPyConnection, rate: Rate) -> None:
+    """A count per `per` inhabitants 1 January of the same year, in facts like any other figure; the country's
+    from the published All Denmark count and the whole country's population."""
+    parts = """FROM facts AS f JOIN vintage_parts AS p ON p.figure = f.figure AND p.source_id = f.source_id
+                JOIN population AS pop ON pop.municipality_code = f.municipality_code AND pop.year = f.year
+                WHERE f.figure = ? AND (p.kind = 'vintage' OR f.year BETWEEN p.first_year AND p.last_year)"""
+    con.execute(f"""INSERT INTO facts SELECT ?, f.source_id, f.municipality_code, f.year,
+                    f.value * ? / pop.population, f.status, f.note_refs {parts}""", [rate.figure, rate.per, rate.count])
+    con.execute("""
+        INSERT INTO national_figures SELECT ?, n.source_id, n.year, n.value * ? / pop.population, n.status
+        FROM national_figures AS n JOIN vintage_parts AS p ON p.figure = n.figure AND p.source_id = n.source_id
+        JOIN population AS pop ON pop.municipality_code = 0 AND pop.year = n.year
+        WHERE n.figure = ? AND (p.kind = 'vintage' OR n.year BETWEEN p.first_year AND p.last_year)""",
+                [rate.figure, rate.per, rate.count])
+    con.execute("""
+        INSERT INTO figures SELECT ?, source_id, 'average', '', min(year) FILTER (WHERE value IS NOT NULL),
+               max(year) FILTER (WHERE value IS NOT NULL), 1, 'year'
+        FROM facts WHERE figure = ? GROUP BY source_id""", [rate.figure, rate.figure])
+
+
+def _year_of_quarters(con: duckdb.DuckDBPyConnection, spec: Quarterly) -> None:
+    """The year of a quarterly count: mean (a stock) or sum (a flow) of its four quarters; only complete years."""
+    agg = spec.aggregate
+    value = f"{agg}(value)"
+    status = f"CASE WHEN {value} = 0 THEN 'zero' ELSE 'value' END"
+    con.execute(f"""
+        INSERT INTO facts SELECT ?, any_value(source_id), municipality_code, year, {value}, {status}, ''
+        FROM quarterly_observations WHERE figure = ? GROUP BY municipality_code, year
+        HAVING count(value) = 4""", [spec.year_count, spec.count])
+    con.execute(f"""
+        INSERT INTO national_figures SELECT ?, any_value(source_id), year, {value}, 'value'
+        FROM quarterly_national WHERE figure = ? GROUP BY year HAVING count(value) = 4""",
+                [spec.year_count, spec.count])
+    con.execute("""
+        INSERT INTO figures SELECT ?, source_id, 'total', '', min(year), max(year), 1, 'year'
+        FROM facts WHERE figure = ? GROUP BY source_id""", [spec.year_count, spec.year_count])
+
+
+def _quarterly_rate(con: duckdb.DuckDBPyConnection, spec: Quarterly) -> None:
+    """A quarter's count per 1,000 inhabitants 1 January of its year; the country's over the whole country."""
+    con.execute("""
+        INSERT INTO quarterly_observations
+        SELECT ?, q.municipality_code, q.year, q.quarter, q.value * 1000 / p.population, q.status, q.source_id
+        FROM quarterly_observations AS q JOIN population AS p
+          ON p.municipality_code = q.municipality_code AND p.year = q.year
+        WHERE q.figure = ?""", [spec.rate, spec.count])
+    con.execute("""
+        INSERT INTO quarterly_national
+        SELECT ?, q.year, q.quarter, q.value * 1000 / p.population, q.status, q.source_id
+        FROM quarterly_national AS q JOIN population AS p ON p.municipality_code = 0 AND p.year = q.year
+        WHERE q.figure = ?""", [spec.rate, spec.count])
+    con.execute("""
+        INSERT INTO figures SELECT ?, source_id, 'average', '', min(year), max(year), 1, 'quarter'
+        FROM quarterly_observations WHERE figure = ? GROUP BY source_id""", [spec.rate, spec.rate])
+
+
 def _derive(con: duckdb.DuckDBPyConnection) -> None:
-    """Current vintage, population and the weighting groups (population x published age share)."""
-    con.execute(DERIVED_SQL)
-    con.execute(CURRENT_DDL)
+    """Years of quarterly figures, current vintage (and checked continuations), population, rates, then the
+    weighting groups."""
+    for spec in QUARTERLY:
+        _year_of_quarters(con, spec)
+    con.execute(VINTAGE_SQL)
+    for cont in CONTINUATIONS:
+        _continue(con, cont)
     con.execute("""
         INSERT INTO population
-        SELECT municipality_code, year, value FROM observations WHERE figure = ? AND value IS NOT NULL
+        SELECT f.municipality_code, f.year, f.value FROM facts AS f
+        JOIN vintage_parts AS p ON p.figure = f.figure AND p.source_id = f.source_id
+        WHERE f.figure = ? AND f.value IS NOT NULL
+          AND (p.kind = 'vintage' OR f.year BETWEEN p.first_year AND p.last_year)
     """, [POPULATION_FIGURE])
     con.execute("INSERT INTO population SELECT 0, year, sum(population) FROM population GROUP BY year")
+    for rate in RATES:
+        _rate(con, rate)
+    for spec in QUARTERLY:
+        _quarterly_rate(con, spec)
+    con.execute(VINTAGE_SQL)
+    con.execute(CURRENT_DDL)
     con.execute("""INSERT INTO population_groups
         SELECT 'indbyggere', municipality_code, year, population, year FROM population WHERE municipality_code > 0""")
     shares = [(label, m.group(1)) for (label,) in con.execute("SELECT figure FROM current_vintage").fetchall()
@@ -279,6 +481,15 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
                    POPULATION_FIGURE)
     if mismatch:
         raise DataError(f"kontrol fejlede: {mismatch} år hvor 'I alt' for indbyggertal ikke er summen", "national")
+    gaps = one("""SELECT count(*) FROM (SELECT year FROM population WHERE municipality_code > 0 GROUP BY year
+                  HAVING count(*) <> ?)""", EXPECTED_MUNICIPALITIES)
+    if gaps:
+        raise DataError(f"kontrol fejlede: {gaps} år hvor indbyggertallet ikke dækker alle "
+                        f"{EXPECTED_MUNICIPALITIES} kommuner", "indbyggertal:0")
+    spliced = one("""SELECT count(*) FROM (SELECT figure, municipality_code, year FROM observations
+                     GROUP BY ALL HAVING count(*) > 1)""")
+    if spliced:
+        raise DataError(f"kontrol fejlede: {spliced} celler findes i to filer af samme nøgletal", "observations:0")
 
 
 def build(data_dir: Path, target: Path, progress: Callable[[str], None] = lambda _: None) -> BuildReport:
@@ -295,6 +506,8 @@ def build(data_dir: Path, target: Path, progress: Callable[[str], None] = lambda
         con = duckdb.connect(str(tmp))
         try:
             con.execute(DDL)
+            for row in loader.tables["figures"]:
+                row.setdefault("frequency", "year")
             for table, rows in loader.tables.items():
                 if rows:
                     progress(f"  skriver {table} ({len(rows):,} rækker)".replace(",", "."))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -172,7 +174,13 @@ def load_postgres(duckdb_path: Path, url: str, *, schema: str = DEFAULT_SCHEMA,
     report = PgLoadReport(url=url, schema=schema, reader_role=reader_role, conversation_role=conversation_role)
     staging = f"{schema}_load_{int(time.time())}_{secrets.token_hex(3)}"
     retired = staging.replace("_load_", "_old_")
-    source = duckdb.connect(str(duckdb_path), read_only=True)
+    if not duckdb_path.is_file():
+        raise DataError("DuckDB-lageret findes ikke (kør 'noegletal build')", f"{duckdb_path}:0")
+    # Read a private copy: a consistent snapshot even if a build swaps the file meanwhile, and no clash with a
+    # connection this process already has open to the file with other settings (the query client's).
+    scratch = Path(tempfile.mkdtemp(prefix="noegletal-pg-load-"))
+    shutil.copyfile(duckdb_path, scratch / "warehouse.duckdb")
+    source = duckdb.connect(str(scratch / "warehouse.duckdb"), read_only=True)
     try:
         keys = _primary_keys(source)
         present = {r[0] for r in source.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -231,6 +239,7 @@ def load_postgres(duckdb_path: Path, url: str, *, schema: str = DEFAULT_SCHEMA,
         raise
     finally:
         source.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
 

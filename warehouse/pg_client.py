@@ -1,8 +1,9 @@
 """Read-only query client for the warehouse in PostgreSQL, with the interface of warehouse.client.Warehouse.
 
 A psycopg 3 connection pool; every session starts with `default_transaction_read_only`, `statement_timeout`
-and `search_path` (the warehouse schema) as its startup options, every transaction is READ ONLY, and every
-query ends with a ROLLBACK, so not even a setting can outlive the statement that changed it. The server
+and `search_path` (the warehouse schema) as its startup options, every transaction is READ ONLY, every
+query ends with a ROLLBACK and every connection returns to the pool through DISCARD ALL, so nothing (a
+setting, an advisory lock, a LISTEN) outlives the statement that made it. The server
 should be reached as the read-only role `noegletal build --database` creates; the client does not rely on it.
 """
 
@@ -54,7 +55,7 @@ class PostgresWarehouse:
                    f"-c search_path={schema} -c idle_in_transaction_session_timeout=60000")
         self.pool = ConnectionPool(
             url, min_size=1, max_size=max(1, pool_size), open=False, name="noegletal-warehouse",
-            timeout=max(timeout_s, 5.0), configure=self._configure,
+            timeout=max(timeout_s, 5.0), configure=self._configure, reset=self._reset,
             kwargs={"options": options, "application_name": "noegletal", "prepare_threshold": None,
                     "autocommit": False, "connect_timeout": max(1, int(connect_timeout_s))})
         try:
@@ -73,6 +74,16 @@ class PostgresWarehouse:
     @staticmethod
     def _configure(con: psycopg.Connection[Any]) -> None:
         con.read_only = True  # BEGIN READ ONLY, whatever the session default says
+
+    @staticmethod
+    def _reset(con: psycopg.Connection[Any]) -> None:
+        """Back in the pool: DISCARD ALL drops what a statement could leave in the session beyond its
+        transaction (advisory locks, LISTEN, prepared statements, session settings back to the startup options)."""
+        con.autocommit = True
+        try:
+            con.execute("DISCARD ALL")
+        finally:
+            con.autocommit = False
 
     def query(self, sql: str, params: list[Any] | None = None) -> Results:
         """Run one statement in a read-only transaction that is rolled back; time limit and row cap as DuckDB's."""

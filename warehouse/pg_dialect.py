@@ -8,7 +8,9 @@ PostgreSQL 15, ...). This adds what PostgreSQL needs beyond it, on a copy of the
 - a bare NULL in a projection is untyped in DuckDB but `text` in a PostgreSQL CTE or subquery, so a UNION
   with a number fails; a `NULL AS name` gets the type DuckDB gives the statement's output column `name`
   (sqlglot's type annotation over the warehouse schema), else the compiler's result-column type;
-- round(x, n) exists in PostgreSQL only for numeric: x is cast to numeric and the result back to double;
+- round(x, n) exists in PostgreSQL only for numeric, and its round(x) rounds half to even: both become
+  sign(x) * floor(abs(x) * 10^n + 0.5) / 10^n on the double x, as DuckDB rounds;
+- a // b becomes PostgreSQL's a / b, which divides like DuckDB's // for integers, doubles and decimals;
 - any_value(x) (DuckDB: the first non-NULL value) needs no IGNORE NULLS: on PostgreSQL 15 it is max(x).
 """
 
@@ -88,6 +90,20 @@ def _eliminate_qualify(select: exp.Select) -> exp.Expr:
     return outer
 
 
+def _round_half_away(rounded: exp.Round) -> exp.Expr:
+    """DuckDB's round(x, d) on a double: the binary value scaled, rounded half away from zero (C's round)."""
+    double = exp.DataType.build("DOUBLE")
+    x = exp.cast(rounded.this.copy(), double)
+    decimals = rounded.args.get("decimals")
+    scale = exp.Pow(this=exp.Literal.number(10), expression=decimals.copy()) if decimals is not None else None
+    scaled = exp.Mul(this=x, expression=scale) if scale is not None else x
+    body: exp.Expr = exp.Mul(this=exp.func("sign", x.copy()), expression=exp.Floor(this=exp.Add(
+        this=exp.Abs(this=scaled), expression=exp.Literal.number(0.5))))
+    if scale is not None:
+        body = exp.Div(this=body, expression=scale.copy(), typed=True)
+    return exp.Paren(this=body)
+
+
 def _output_types(tree: exp.Expr) -> dict[str, exp.DataType]:
     """The type DuckDB would give each named output column (where sqlglot can tell)."""
     if not isinstance(tree, exp.Query):
@@ -131,14 +147,15 @@ def rewrite_for_postgres(tree: exp.Expr) -> exp.Expr:
             alias.set("this", exp.cast(exp.Null(), known.copy()))
         elif alias.alias in RESULT_TYPES:
             alias.set("this", exp.cast(exp.Null(), exp.DataType.build(RESULT_TYPES[alias.alias], dialect="postgres")))
+    for intdiv in reversed(list(tree.find_all(exp.IntDiv))):
+        # DuckDB's a // b: integer division for integers, plain division for doubles and decimals; that is
+        # exactly PostgreSQL's a / b (sqlglot's DIV(a, b) would floor doubles and return numeric).
+        intdiv.replace(exp.Div(this=intdiv.this.copy(), expression=intdiv.expression.copy(), typed=True))
     for ignoring in list(tree.find_all(exp.IgnoreNulls)):
         if isinstance(ignoring.this, exp.AnyValue):  # DuckDB's any_value skips NULLs; so does max() it becomes
             ignoring.replace(ignoring.this)
     for rounded in reversed(list(tree.find_all(exp.Round))):
-        if rounded.args.get("decimals") is not None:
-            copy = rounded.copy()
-            copy.set("this", exp.cast(copy.this, exp.DataType.build("DECIMAL")))
-            rounded.replace(exp.cast(copy, exp.DataType.build("DOUBLE")))
+        rounded.replace(_round_half_away(rounded))
     return tree
 
 

@@ -16,14 +16,17 @@ CREATE TABLE neighbours (                  -- land neighbours: DAGI polygons tou
     municipality_code INTEGER NOT NULL,
     neighbour_code INTEGER NOT NULL
 );
-CREATE TABLE sources (                     -- one row per loaded file = one vintage
+CREATE TABLE sources (                     -- one row per loaded file
     source_id VARCHAR PRIMARY KEY,
     file VARCHAR NOT NULL,
-    origin VARCHAR NOT NULL,
+    origin VARCHAR NOT NULL,               -- publisher, table and where the copy came from
     publisher VARCHAR,
     export_date DATE,
     sha256 VARCHAR NOT NULL,
-    rows_loaded INTEGER NOT NULL
+    rows_loaded INTEGER NOT NULL,
+    series VARCHAR NOT NULL,               -- files published as one vintage: an export = itself; REGK31's yearly
+                                           -- files = 'REGK31'; HFUDD11's six files = 'HFUDD11'
+    period VARCHAR                         -- the periods the file holds, e.g. '1993–2024', '2021M10–2026M02'
 );
 CREATE TABLE source_notes (                -- the export's numbered notes and legend
     source_id VARCHAR NOT NULL,
@@ -37,7 +40,8 @@ CREATE TABLE figures (                     -- one row per key figure per vintage
     note_refs VARCHAR NOT NULL,            -- refs on the national row, e.g. '6,15'
     first_year INTEGER,
     last_year INTEGER,
-    source_line INTEGER NOT NULL
+    source_line INTEGER NOT NULL,
+    frequency VARCHAR NOT NULL DEFAULT 'year'  -- year | quarter (quarterly figures: quarterly_observations)
 );
 CREATE TABLE facts (                       -- every cell of every vintage
     figure VARCHAR NOT NULL,
@@ -57,8 +61,34 @@ CREATE TABLE national_figures (            -- the ministry's published national 
 );
 CREATE TABLE current_vintage (             -- the newest vintage of each figure; used for ALL its years
     figure VARCHAR PRIMARY KEY,
-    source_id VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL,            -- its (newest) file; the files of the vintage are in vintage_parts
     export_date DATE
+);
+CREATE TABLE vintage_parts (               -- which file each year of each figure's answers is read from
+    figure VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL,
+    first_year INTEGER,                    -- years with values in this file
+    last_year INTEGER,
+    kind VARCHAR NOT NULL,                 -- vintage: the current vintage's file(s), all their years |
+                                           -- continuation: a later source for first_year-last_year only
+    checked VARCHAR                        -- for a continuation: the check that it is the same statistic
+);
+CREATE TABLE quarterly_observations (      -- quarterly figures (Statbank AUK01, STRAF11, LBESK69), one file each
+    figure VARCHAR NOT NULL,               -- e.g. 'Kontanthjælpsmodtagere (nettoledige), kvartal'
+    municipality_code INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    quarter INTEGER NOT NULL,              -- 1-4
+    value DOUBLE,
+    status VARCHAR NOT NULL,               -- value | zero | missing
+    source_id VARCHAR NOT NULL
+);
+CREATE TABLE quarterly_national (          -- the country: Statistics Denmark's All Denmark (rates: over the country)
+    figure VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    quarter INTEGER NOT NULL,
+    value DOUBLE,
+    status VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL
 );
 CREATE TABLE population (                  -- inhabitants 1 January; code 0 = sum of the 98
     municipality_code INTEGER NOT NULL,
@@ -72,6 +102,12 @@ CREATE TABLE population_groups (           -- weights for group averages
     persons DOUBLE NOT NULL,               -- size of the group (kr. for skattegrundlag, km2 for areal)
     basis_year INTEGER NOT NULL            -- year of the share used; differs from year when extrapolated
 );
+CREATE TABLE population_by_month (        -- Statistics Denmark FOLK1AM: residents on the first day of a month
+    area_code INTEGER NOT NULL,            -- 0 = All Denmark (incl. Christiansø), else municipality
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL,
+    persons INTEGER NOT NULL
+);
 CREATE TABLE population_by_age (           -- Statistics Denmark FOLK1A, single ages 65+
     area_code INTEGER NOT NULL,            -- 0 = All Denmark, 1081-1085 regions, else municipality
     age INTEGER NOT NULL,
@@ -80,15 +116,17 @@ CREATE TABLE population_by_age (           -- Statistics Denmark FOLK1A, single 
 );
 """
 
-# Tables answers are built from: the newest vintage only. Materialised for speed.
+# Tables answers are built from: the current vintage only (and its checked continuation). Materialised for speed.
 CURRENT_DDL = """
 CREATE TABLE observations AS
 SELECT f.figure, f.municipality_code, f.year, f.value, f.status, f.note_refs, f.source_id
-FROM facts AS f JOIN current_vintage AS c ON f.figure = c.figure AND f.source_id = c.source_id
+FROM facts AS f JOIN vintage_parts AS p ON f.figure = p.figure AND f.source_id = p.source_id
+WHERE p.kind = 'vintage' OR f.year BETWEEN p.first_year AND p.last_year
 ORDER BY f.figure, f.year, f.municipality_code;  -- sorted: zone maps skip other figures
 CREATE TABLE national AS
 SELECT n.figure, n.year, n.value, n.status, n.source_id
-FROM national_figures AS n JOIN current_vintage AS c ON n.figure = c.figure AND n.source_id = c.source_id
+FROM national_figures AS n JOIN vintage_parts AS p ON n.figure = p.figure AND n.source_id = p.source_id
+WHERE p.kind = 'vintage' OR n.year BETWEEN p.first_year AND p.last_year
 ORDER BY n.figure, n.year;
 """
 
@@ -98,20 +136,27 @@ PUBLIC_SCHEMA: dict[str, dict[str, str]] = {
     "municipalities": {"municipality_code": "INT", "municipality_name": "TEXT", "region_code": "INT"},
     "neighbours": {"municipality_code": "INT", "neighbour_code": "INT"},
     "sources": {"source_id": "TEXT", "file": "TEXT", "origin": "TEXT", "publisher": "TEXT",
-                "export_date": "DATE", "sha256": "TEXT", "rows_loaded": "INT"},
+                "export_date": "DATE", "sha256": "TEXT", "rows_loaded": "INT", "series": "TEXT", "period": "TEXT"},
     "source_notes": {"source_id": "TEXT", "note_ref": "INT", "note_text": "TEXT"},
     "figures": {"figure": "TEXT", "source_id": "TEXT", "national_kind": "TEXT", "note_refs": "TEXT",
-                "first_year": "INT", "last_year": "INT", "source_line": "INT"},
+                "first_year": "INT", "last_year": "INT", "source_line": "INT", "frequency": "TEXT"},
     "facts": {"figure": "TEXT", "source_id": "TEXT", "municipality_code": "INT", "year": "INT",
               "value": "DOUBLE", "status": "TEXT", "note_refs": "TEXT"},
     "national_figures": {"figure": "TEXT", "source_id": "TEXT", "year": "INT", "value": "DOUBLE",
                          "status": "TEXT"},
     "current_vintage": {"figure": "TEXT", "source_id": "TEXT", "export_date": "DATE"},
+    "vintage_parts": {"figure": "TEXT", "source_id": "TEXT", "first_year": "INT", "last_year": "INT", "kind": "TEXT",
+                      "checked": "TEXT"},
     "observations": {"figure": "TEXT", "municipality_code": "INT", "year": "INT", "value": "DOUBLE",
                      "status": "TEXT", "note_refs": "TEXT", "source_id": "TEXT"},
     "national": {"figure": "TEXT", "year": "INT", "value": "DOUBLE", "status": "TEXT", "source_id": "TEXT"},
+    "quarterly_observations": {"figure": "TEXT", "municipality_code": "INT", "year": "INT", "quarter": "INT",
+                               "value": "DOUBLE", "status": "TEXT", "source_id": "TEXT"},
+    "quarterly_national": {"figure": "TEXT", "year": "INT", "quarter": "INT", "value": "DOUBLE", "status": "TEXT",
+                           "source_id": "TEXT"},
     "population": {"municipality_code": "INT", "year": "INT", "population": "DOUBLE"},
     "population_groups": {"group_id": "TEXT", "municipality_code": "INT", "year": "INT",
                           "persons": "DOUBLE", "basis_year": "INT"},
+    "population_by_month": {"area_code": "INT", "year": "INT", "month": "INT", "persons": "INT"},
     "population_by_age": {"area_code": "INT", "age": "INT", "year": "INT", "persons": "INT"},
 }

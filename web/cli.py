@@ -1,4 +1,4 @@
-"""The `noegletal` command: build, ask, sql, serve, catalog, eval, bench."""
+"""The `noegletal` command: build, update, ask, sql, serve, catalog, eval, bench."""
 
 from __future__ import annotations
 
@@ -23,6 +23,36 @@ def _build(args: argparse.Namespace) -> int:
     print(report.summary())
     if args.database:
         return _load_postgres(args, settings.warehouse_path)
+    return 0
+
+
+def _update(args: argparse.Namespace) -> int:
+    """Fetch Statistics Denmark's tables again (unless --offline), then rebuild the warehouse."""
+    from warehouse.build import build
+    from warehouse.update import API, UpdateError, update
+
+    settings = get_settings()
+    reports: list[object] = []
+
+    def rebuild() -> None:
+        reports.append(build(settings.data_dir, settings.warehouse_path, progress=print))
+
+    try:
+        if args.offline:
+            rebuild()
+        else:
+            api = args.api or os.environ.get("NOEGLETAL_STATBANK_API") or API
+            print(f"Henter Danmarks Statistiks tabeller fra {api}")
+            result = update(settings.data_dir, rebuild, api=api, progress=print)
+            print(result.summary())
+    except UpdateError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return 2
+    except DataError as exc:
+        print(f"Fejl: de hentede tabeller kunne ikke bygges; de gamle filer er lagt tilbage: {exc}", file=sys.stderr)
+        return 2
+    for report in reports:
+        print(getattr(report, "summary", lambda: "")())
     return 0
 
 
@@ -82,8 +112,9 @@ def _ask(args: argparse.Namespace) -> int:
     print()
     _print_table(answer)
     if answer.metric:
-        vintage = danish_date(answer.metric.vintage) if answer.metric.vintage else "ukendt"
-        print(f"\nKilde: {answer.metric.source} (eksport af {vintage})")
+        # Statistics Denmark's tables carry no export date here: name the source without one
+        vintage = f" (eksport af {danish_date(answer.metric.vintage)})" if answer.metric.vintage else ""
+        print(f"\nKilde: {answer.metric.source}{vintage}")
     return 0
 
 
@@ -164,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--conversation-password", help="adgangskode for samtalerollen noegletal_conversations "
                                                        "(eller NOEGLETAL_CONVERSATION_PASSWORD)")
     build.set_defaults(func=_build)
+    upd = sub.add_parser("update", help="hent Danmarks Statistiks tabeller igen fra Statbank-API'et og byg lageret")
+    upd.add_argument("--offline", action="store_true", help="hent intet; byg kun lageret af filerne, der ligger her")
+    upd.add_argument("--api", metavar="URL", help="Statbank-API'ets adresse (standard: NOEGLETAL_STATBANK_API eller "
+                                                   "https://api.statbank.dk/v1)")
+    upd.set_defaults(func=_update)
     ask = sub.add_parser("ask", help="stil et spørgsmål")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="skriv svaret som JSON (API-kontrakten)")

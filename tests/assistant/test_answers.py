@@ -87,7 +87,7 @@ def test_rank_says_position(assistant: Assistant) -> None:
     answer = assistant.ask("Hvilke 5 kommuner har den laveste udskrivningsprocent i 2022?")
     ranked = sorted((o for o in answer.observations if o.role in ("member", "subject")), key=lambda o: o.value)
     assert [o.value for o in ranked[:5]] == pytest.approx([22.8, 23.09, 23.1, 23.4, 23.6])
-    assert answer.text.startswith("De 5 kommuner med laveste")
+    assert answer.text.startswith("De 5 kommuner med den laveste udskrivningsprocent i 2022: ")
     assert "deler 5.-pladsen" in answer.text  # Gladsaxe and Glostrup tie at 23,6 %
     assert answer.table.columns[0].label == "Nr."
 
@@ -148,7 +148,7 @@ def test_missing_cell_is_shown_as_missing_not_zero(assistant: Assistant) -> None
 
 def test_year_without_data_is_refused_with_available_years(assistant: Assistant) -> None:
     answer = assistant.ask("Hvor mange indbyggere havde Vejle i 2040?")
-    assert answer.status == "refuse" and "1993–2024" in answer.text and not answer.observations
+    assert answer.status == "refuse" and "1993–2026" in answer.text and not answer.observations
 
 
 def test_clarify_and_refuse(assistant: Assistant) -> None:

@@ -3,9 +3,9 @@ the answer lists in `derived` (with how it was computed and from what).
 
 The questions are the benchmark's (bench/questions.yaml) and the development sets (../shared/questions/dev.json
 and dev2.json, cases and conversations), all run through the real assistant in-process. Exempt are years
-(1990-2100), numbers inside the figures' own names ("pr. 1.000", "0-13-årig", "65+") or definitions, numbers
-inside municipality names, and the user's own words quoted back (»10«). Only answers are checked: a question
-back or a refusal shows no figures.
+(1990-2100), numbers inside the figures' own names, word forms and definitions ("pr. 1.000", "0-13-årig", "65+",
+"hovedkonto 5"), numbers inside municipality names, and the user's own words quoted back (»10«). Only answers are
+checked: a question back or a refusal shows no figures.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import yaml
 from assistant.contract import Answer, Derived, Observation
 from assistant.formatting import number
 from assistant.service import Assistant, get_assistant
+from semantic_layer.loader import load_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "bench" / "questions.yaml"
@@ -50,9 +51,13 @@ class Untraceable:
 
 def _exempt_names(answer: Answer) -> list[str]:
     names: set[str] = set()
+    catalog = load_catalog()
     for card in answer.metrics or ([answer.metric] if answer.metric else []):
         names.update((card.label, card.short_name, card.definition, card.numerator, card.denominator,
                       card.unit_label, card.source))
+        metric = catalog.get(card.id)
+        if metric is not None:  # the word forms the sentences use ("… på hovedkonto 5") are the figure's name too
+            names.update((metric.forms.definite, metric.forms.indefinite))
     names.update(o.municipality for o in answer.observations)
     names.update(o.group for o in answer.observations if o.group)
     return sorted((n for n in names if n and re.search(r"\d", n)), key=len, reverse=True)

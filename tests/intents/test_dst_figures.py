@@ -1,5 +1,6 @@
-"""Statistics Denmark figures (INDKP101, BIL707, HFUDD11, REGK31): the parser finds each in several phrasings,
-and a question that fits a REGK31 function and a noegletal.dk figure alike asks back."""
+"""Statistics Denmark figures (INDKP101, BIL707, HFUDD11, REGK31, years of AUK01, STRAF11, LBESK69): the parser
+finds each in several phrasings, and a question that fits a REGK31 function and a noegletal.dk figure alike asks
+back."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from semantic_layer.loader import load_catalog
 
-NEW_FILES = ("dst_levevilkaar.yaml", "regk31.yaml")
+NEW_FILES = ("dst_levevilkaar.yaml", "regk31.yaml", "dst_kvartal.yaml")
 NEW = [m for m in load_catalog().metrics if m.file in NEW_FILES]
 PHRASINGS = [
     ("disponibel_indkomst_pr_person", "Hvad er den disponible indkomst pr. person i Gentofte i 2023?"),
@@ -72,6 +73,19 @@ PHRASINGS = [
     ("regk_kommunalbestyrelse", "Udgifter til kommunalbestyrelsesmedlemmer i Fanø"),
     ("regk_sekretariat_forvaltninger", "Hvad bruger Gentofte på sekretariat og forvaltninger pr. indbygger?"),
     ("regk_sekretariat_forvaltninger", "Udgifter til sekretariat og forvaltninger i Rudersdal 2024"),
+    ("kontanthjaelpsmodtagere_aarsgns", "Hvad er det årlige antal nettoledige kontanthjælpsmodtagere i Aarhus i 2024?"),
+    ("kontanthjaelpsmodtagere_aarsgns", "Gennemsnitligt antal kontanthjælpsmodtagere i Lolland 2023"),
+    ("kontanthjaelpsmodtagere_pr_1000_aarsgns", "Nettoledige kontanthjælpsmodtagere pr. 1.000 indbyggere i Lolland"),
+    ("kontanthjaelpsmodtagere_pr_1000_aarsgns",
+     "Hvor mange kontanthjælpsmodtagere er der pr. 1.000 indbyggere i Odense i 2025?"),
+    ("anmeldte_forbrydelser_aar", "Hvor mange forbrydelser blev anmeldt i Odense i 2025?"),
+    ("anmeldte_forbrydelser_aar", "Anmeldte forbrydelser i alt i Aalborg 2024"),
+    ("anmeldte_forbrydelser_pr_1000_aar", "Anmeldte forbrydelser pr. 1.000 indbyggere i København"),
+    ("anmeldte_forbrydelser_pr_1000_aar", "Hvad er kriminalitetsniveauet i Ishøj?"),
+    ("fuldtidsansatte_aarsgns", "Hvor mange fuldtidsansatte lønmodtagere har bopæl i Herning?"),
+    ("fuldtidsansatte_aarsgns", "Antal fuldtidsansatte lønmodtagere med bopæl i Vejle i 2024"),
+    ("fuldtidsansatte_pr_1000_aarsgns", "Fuldtidsansatte lønmodtagere pr. 1.000 indbyggere i Billund"),
+    ("fuldtidsansatte_pr_1000_aarsgns", "Hvor mange lønmodtagere pr. 1.000 indbyggere er der i Gentofte?"),
 ]
 
 
@@ -127,3 +141,16 @@ def test_a_question_fitting_a_function_and_a_noegletal_figure_asks_back(parser, 
 def test_the_words_decide_between_overlapping_figures(parser, question, metric_id):
     result = parser.parse(question)
     assert result.status == "spec" and result.spec.metric.id == metric_id, (result.status, result.options)
+
+
+def test_recipients_fit_the_new_count_and_the_old_rate_alike(parser):
+    """Plain "kontanthjælpsmodtagere" fits noegletal.dk's rate per 100 17-64-årige and AUK01's count: ask."""
+    result = parser.parse("Hvor mange kontanthjælpsmodtagere har Odense?")
+    assert result.status == "clarify"
+    assert any("pr. 100 17-64-årige" in o for o in result.options)
+    assert any("nettoledige kontanthjælpsmodtagere" in o for o in result.options)
+
+
+def test_municipal_staff_stays_staff(parser):
+    result = parser.parse("Hvor mange fuldtidsansatte har Odense i alt pr. 1.000 indbyggere?")
+    assert result.status == "spec" and result.spec.metric.id == "personaleforbrug_pr_1000"

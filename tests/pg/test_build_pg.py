@@ -17,8 +17,7 @@ from warehouse.pg_build import PG_TYPES, STATE_SCHEMA, load_postgres
 from warehouse.schema import PUBLIC_SCHEMA
 
 
-def test_same_tables_types_and_row_counts(pg_urls, warehouse_path: Path) -> None:
-    duck = duckdb.connect(str(warehouse_path), read_only=True)
+def test_same_tables_types_and_row_counts(pg_urls, warehouse) -> None:  # type: ignore[no-untyped-def]
     with psycopg.connect(pg_urls["admin"]) as con:
         tables = {r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'noegletal'").fetchall()}
@@ -27,21 +26,18 @@ def test_same_tables_types_and_row_counts(pg_urls, warehouse_path: Path) -> None
             pg_columns = con.execute(
                 "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
                 "WHERE table_schema = 'noegletal' AND table_name = %s ORDER BY ordinal_position", [table]).fetchall()
-            duck_columns = duck.execute(
+            duck_columns = warehouse.query(
                 "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
-                "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+                "WHERE table_name = ? ORDER BY ordinal_position", [table]).rows
             assert [(c, PG_TYPES[t].replace("varchar", "character varying"), n) for c, t, n in duck_columns] == \
                 pg_columns, table
             count = con.execute(f"SELECT count(*) FROM noegletal.{table}").fetchone()
-            assert count is not None and count[0] == duck.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
-    duck.close()
+            assert count is not None and count[0] == warehouse.scalar(f"SELECT count(*) FROM {table}")
 
 
 @pytest.mark.parametrize("table", ["sources", "source_notes", "current_vintage", "municipalities", "figures"])
-def test_provenance_rows_are_identical(pg_urls, warehouse_path: Path, table: str) -> None:
-    duck = duckdb.connect(str(warehouse_path), read_only=True)
-    on_duck = sorted(duck.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-    duck.close()
+def test_provenance_rows_are_identical(pg_urls, warehouse, table: str) -> None:  # type: ignore[no-untyped-def]
+    on_duck = sorted(warehouse.query(f"SELECT * FROM {table}").rows, key=repr)
     with psycopg.connect(pg_urls["admin"]) as con:
         on_pg = sorted(con.execute(f"SELECT * FROM noegletal.{table}").fetchall(), key=repr)
     assert on_pg == on_duck
@@ -49,13 +45,11 @@ def test_provenance_rows_are_identical(pg_urls, warehouse_path: Path, table: str
         assert all(len(row[5]) == 64 for row in on_pg)  # sha256 of every file
 
 
-def test_every_value_cell_is_identical(pg_urls, warehouse_path: Path) -> None:
-    """All 480k observations, compared by a digest on both engines."""
-    duck = duckdb.connect(str(warehouse_path), read_only=True)
+def test_every_value_cell_is_identical(pg_urls, warehouse) -> None:  # type: ignore[no-untyped-def]
+    """All observations, compared by a digest on both engines."""
     digest_sql = ("SELECT count(*), sum(value), sum(year * municipality_code), count(DISTINCT figure), "
                   "count(*) FILTER (WHERE status = 'missing') FROM {}observations")
-    on_duck = duck.execute(digest_sql.format("")).fetchone()
-    duck.close()
+    on_duck = warehouse.query(digest_sql.format("")).rows[0]
     with psycopg.connect(pg_urls["admin"]) as con:
         on_pg = con.execute(digest_sql.format("noegletal.")).fetchone()
     assert on_pg is not None and on_duck is not None
@@ -134,15 +128,17 @@ def test_rebuild_switches_atomically_while_readers_read(pg_urls, warehouse_path:
     with psycopg.connect(pg_urls["reader"]) as con:
         before = con.execute("SELECT to_regnamespace('noegletal')::oid").fetchone()
         expected = con.execute("SELECT 98, (SELECT count(*) FROM observations)").fetchone()
-    readers = [threading.Thread(target=read) for _ in range(3)]
+    readers = [threading.Thread(target=read, daemon=True) for _ in range(3)]
     for thread in readers:
         thread.start()
-    time.sleep(0.2)
-    load_postgres(warehouse_path, pg_urls["admin"], statement_timeout_s=30.0)
-    time.sleep(0.2)
-    stop.set()
-    for thread in readers:
-        thread.join()
+    try:
+        time.sleep(0.2)
+        load_postgres(warehouse_path, pg_urls["admin"], statement_timeout_s=30.0)
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join(timeout=30)
     assert not errors, errors[:3]
     assert answers and set(answers) == {tuple(expected)}  # type: ignore[arg-type]
     with psycopg.connect(pg_urls["reader"]) as con:

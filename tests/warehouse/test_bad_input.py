@@ -35,7 +35,7 @@ def broken_copy(tmp_path: Path, data_dir: Path) -> Callable[[Callable[[list[str]
     def make(edit: Callable[[list[str]], list[str]], encoding: str = "utf-8") -> Path:
         root = tmp_path / "data"
         (root / "noegletal").mkdir(parents=True)
-        for sub in ("dst", "geo", "reference"):
+        for sub in ("dst", "geo", "reference", "regk31"):
             (root / sub).symlink_to(data_dir / sub, target_is_directory=True)
         for xlsx in (data_dir / "noegletal").glob("*.xlsx"):
             (root / "noegletal" / xlsx.name).symlink_to(xlsx)

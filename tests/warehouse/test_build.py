@@ -14,6 +14,10 @@ from warehouse.client import Warehouse
 from warehouse.errors import DataError
 from warehouse.schema import PUBLIC_SCHEMA
 
+# 182 from noegletal.dk (and AUP02/FOLK1A), 35 from Statistics Denmark: INDKP101, BIL707 (count and
+# per 1,000), HFUDD11, REGK31 (25 functions), and the years of AUK01, STRAF11, LBESK69 (count and per 1,000)
+FIGURES = 182 + 35
+
 
 def _counts(path: Path) -> dict[str, int]:
     wh = Warehouse(path)  # same configuration as the session's client, which may hold the file open
@@ -33,8 +37,8 @@ def test_rebuild_is_idempotent_and_replaces_the_target(tmp_path: Path, data_dir:
     counts = _counts(target)
     assert counts == _counts(warehouse_path)
     assert all(n > 0 for n in counts.values()), counts
-    assert report.figures == 182 and report.municipalities == 98
-    assert report.years == (1993, 2024)
+    assert report.figures == FIGURES and report.municipalities == 98
+    assert report.years == (1987, 2026)  # INDKP101 from 1987; population, cars to 2026
     assert sum(report.cells_by_status.values()) == counts["observations"]
 
 

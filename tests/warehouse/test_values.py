@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# 182 from noegletal.dk (and AUP02/FOLK1A), 35 from Statistics Denmark: INDKP101, BIL707 (count and
+# per 1,000), HFUDD11, REGK31 (25 functions), and the years of AUK01, STRAF11, LBESK69 (count and per 1,000)
+FIGURES = 182 + 35
+
 CSV_SOURCE = "noegletal_alle_1993_2019.csv"
 SERVICE = "Serviceudgifter pr. indb."
 SERVICE_XLSX = "serviceudgifter_pr_indb_1993_2024.xlsx"
@@ -52,7 +56,7 @@ def test_national_population_is_sum_of_the_98(warehouse):
 def test_counts(warehouse):
     assert warehouse.scalar("SELECT count(*) FROM municipalities") == 98
     assert warehouse.scalar("SELECT count(*) FROM regions") == 5
-    assert warehouse.scalar("SELECT count(*) FROM current_vintage") == 182
+    assert warehouse.scalar("SELECT count(*) FROM current_vintage") == FIGURES
     # every municipality belongs to one of the five regions
     assert warehouse.scalar("SELECT count(*) FROM municipalities WHERE region_code NOT IN "
                             "(SELECT region_code FROM regions)") == 0
@@ -87,8 +91,16 @@ def test_current_vintage_is_newest_and_not_spliced(warehouse):
 
 
 def test_observations_hold_exactly_one_vintage_per_figure(warehouse):
-    assert warehouse.scalar("""SELECT count(*) FROM (SELECT figure FROM observations GROUP BY figure
-                               HAVING count(DISTINCT source_id) > 1)""") == 0
+    """One publication per figure: its vintage's file(s) — REGK31 is one file per year of one series — plus, for
+    the population only, the checked continuation after the vintage's last year."""
+    several = warehouse.query("""
+        SELECT o.figure, count(DISTINCT s.series) FROM observations AS o JOIN sources AS s USING (source_id)
+        GROUP BY o.figure HAVING count(DISTINCT s.series) > 1""").rows
+    assert several == [("Indbyggertal 1. januar", 2)]
+    continued = warehouse.query("SELECT figure, source_id, first_year, last_year, kind FROM vintage_parts "
+                                "WHERE kind <> 'vintage'").rows
+    assert continued == [("Indbyggertal 1. januar", "folk1am_population_by_municipality.csv", 2025, 2026,
+                          "continuation")]
     assert warehouse.scalar("""SELECT count(*) FROM (SELECT figure, municipality_code, year FROM observations
                                GROUP BY ALL HAVING count(*) > 1)""") == 0
 

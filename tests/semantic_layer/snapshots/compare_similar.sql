@@ -100,7 +100,7 @@ WITH "similar" AS (
   SELECT
     'serviceudgifter_pr_indb' AS metric_id,
     NULL AS municipality_code,
-    'Sammenlignelige kommuners gennemsnit' AS municipality,
+    'similar' AS municipality,
     g.year AS year,
     SUM(g.value * w.persons) / SUM(CASE WHEN NOT g.value IS NULL THEN w.persons END) AS value,
     'computed' AS status,

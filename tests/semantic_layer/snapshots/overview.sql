@@ -73,7 +73,7 @@ WITH cells AS (
   SELECT
     g.metric_id AS metric_id,
     NULL AS municipality_code,
-    'Nabokommunernes gennemsnit' AS municipality,
+    'neighbours' AS municipality,
     g.year AS year,
     CASE
       WHEN ANY_VALUE(mm.aggregation) = 'sum'

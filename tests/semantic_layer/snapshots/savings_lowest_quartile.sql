@@ -41,7 +41,7 @@ WITH cells AS (
   SELECT
     'serviceudgifter_pr_indb' AS metric_id,
     NULL AS municipality_code,
-    'Laveste kvartil (25 %-fraktil)' AS municipality,
+    'lowest_quartile' AS municipality,
     e.year AS year,
     QUANTILE_CONT(e.value, 0.25) AS value,
     'computed' AS status,

@@ -34,7 +34,7 @@ WITH cells AS (
   SELECT
     'serviceudgifter_pr_indb' AS metric_id,
     NULL AS municipality_code,
-    'Nabokommunernes gennemsnit' AS municipality,
+    'neighbours' AS municipality,
     g.year AS year,
     SUM(g.value * w.persons) / SUM(CASE WHEN NOT g.value IS NULL THEN w.persons END) AS value,
     'computed' AS status,
