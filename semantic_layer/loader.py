@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from semantic_layer.model import (
     Aggregation,
     AmbiguousTerm,
     Catalog,
+    Frequency,
     Gender,
     Metric,
     Number,
@@ -158,6 +159,7 @@ def validate(metrics: list[Metric], ambiguous: list[AmbiguousTerm]) -> list[Issu
             issues.append(Issue(m.file, m.line, "vægtet gennemsnit kræver en nævnerpopulation (og omvendt)"))
         issues += [Issue(m.file, m.line, f"nøgletallet {m.id!r} har ugyldige ordformer: {problem}")
                    for problem in forms_problems(m)]
+    issues += _quarter_links(metrics)
     declared = {normalize_term(a.term) for a in ambiguous}
     owners: dict[str, set[str]] = defaultdict(set)
     where: dict[str, Metric] = {}
@@ -183,6 +185,36 @@ def validate(metrics: list[Metric], ambiguous: list[AmbiguousTerm]) -> list[Issu
             issues.append(Issue(a.file, a.line, f"standardvalget {a.default!r} er ikke blandt {list(a.metrics)}"))
         if len(a.metrics) < 2:
             issues.append(Issue(a.file, a.line, f"{a.term!r} skal pege på mindst to nøgletal"))
+    return issues
+
+
+def _quarter_links(metrics: list[Metric]) -> list[Issue]:
+    """A quarterly figure names its annual form: a yearly figure of the same measure that says how its year is
+    formed from the four quarters; and every such year is the annual form of exactly one quarterly figure."""
+    issues: list[Issue] = []
+    by_id = {m.id: m for m in metrics}
+    linked: dict[str, list[str]] = defaultdict(list)
+    for m in metrics:
+        if m.frequency == Frequency.QUARTER:
+            annual = by_id.get(m.annual_form or "")
+            if annual is None:
+                issues.append(Issue(m.file, m.line, f"kvartalstallet {m.id!r} skal have annual_form: det nøgletal, "
+                                                    f"et år gives som (fandt {m.annual_form!r})"))
+                continue
+            linked[annual.id].append(m.id)
+            same = ("unit", "source", "aggregation", "denominator_population")
+            differs = [k for k in same if getattr(m, k) != getattr(annual, k)]
+            if annual.frequency != Frequency.YEAR or annual.from_quarters is None or differs:
+                issues.append(Issue(m.file, m.line, f"årsformen {annual.id!r} af {m.id!r} skal være et årstal med "
+                                                    f"from_quarters og samme {', '.join(differs or same)}"))
+        elif m.annual_form is not None:
+            issues.append(Issue(m.file, m.line, f"annual_form kræver frequency: quarter ({m.id!r})"))
+    for m in metrics:
+        if m.from_quarters is not None and len(linked.get(m.id, [])) != 1:
+            issues.append(Issue(m.file, m.line, f"{m.id!r} er dannet af kvartaler (from_quarters), men er årsform "
+                                                f"for {linked.get(m.id, [])} — præcis ét kvartalstal skal pege på den"))
+        if m.from_quarters is not None and m.frequency != Frequency.YEAR:
+            issues.append(Issue(m.file, m.line, f"from_quarters kræver frequency: year ({m.id!r})"))
     return issues
 
 
@@ -230,13 +262,18 @@ def forms_problems(m: Metric) -> list[str]:
     return problems
 
 
-def validate_against_warehouse(catalog: Catalog, figures: Iterable[str]) -> list[Issue]:
-    """Every warehouse figure has an entry and every entry has warehouse data."""
-    figures = set(figures)
+def validate_against_warehouse(catalog: Catalog, figures: Iterable[str] | Mapping[str, str]) -> list[Issue]:
+    """Every warehouse figure has an entry and every entry has warehouse data; given the warehouse's frequency per
+    figure ('year' | 'quarter'), each entry's frequency is the warehouse's."""
+    frequency = dict(figures) if isinstance(figures, Mapping) else dict.fromkeys(figures)
     labels = {m.label for m in catalog.metrics}
     issues = [Issue(m.file, m.line, f"nøgletallet {m.label!r} findes ikke i lageret")
-              for m in catalog.metrics if m.label not in figures]
-    issues += [Issue("catalog", 0, f"lagerets nøgletal {f!r} mangler en katalogpost") for f in sorted(figures - labels)]
+              for m in catalog.metrics if m.label not in frequency]
+    issues += [Issue("catalog", 0, f"lagerets nøgletal {f!r} mangler en katalogpost")
+               for f in sorted(set(frequency) - labels)]
+    issues += [Issue(m.file, m.line, f"nøgletallet {m.label!r} er {frequency[m.label]} i lageret, men "
+                                     f"{m.frequency.value} i kataloget")
+               for m in catalog.metrics if frequency.get(m.label) not in (None, m.frequency.value)]
     return issues
 
 

@@ -28,6 +28,18 @@ class Aggregation(StrEnum):
     SUM = "sum"  # counts: the group figure is the total
 
 
+class Frequency(StrEnum):
+    YEAR = "year"  # one value a year (observations)
+    QUARTER = "quarter"  # one value a quarter (quarterly_observations); `annual_form` names its year
+
+
+class FromQuarters(StrEnum):
+    """How a year is formed from a quarterly figure's four complete quarters."""
+
+    MEAN = "mean"  # a stock (people at a time): the mean, never the sum
+    SUM = "sum"  # a flow (events in the quarter): the sum
+
+
 class Polarity(StrEnum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
@@ -133,6 +145,9 @@ class Metric(_Frozen):
     source_url: str | None = None
     discontinued_after: int | None = None
     breaks: tuple[SeriesBreak, ...] = ()
+    frequency: Frequency = Frequency.YEAR
+    annual_form: str | None = None  # a quarterly figure: the id of its year, the figure asked for with a year
+    from_quarters: FromQuarters | None = None  # a year formed of a quarterly figure's four quarters: how
     theme: str = ""  # filled from the file's theme
     file: str = ""  # where it was defined, for messages
     line: int = 0
@@ -155,16 +170,28 @@ class Catalog(_Frozen):
     ambiguous: tuple[AmbiguousTerm, ...] = ()
     _by_id: dict[str, Metric] = PrivateAttr(default_factory=dict)
     _by_label: dict[str, Metric] = PrivateAttr(default_factory=dict)
+    _quarterly: dict[str, Metric] = PrivateAttr(default_factory=dict)  # annual form id -> its quarterly figure
 
     def model_post_init(self, __context: object) -> None:
         self._by_id = {m.id: m for m in self.metrics}
         self._by_label = {m.label: m for m in self.metrics}
+        self._quarterly = {m.annual_form: m for m in self.metrics if m.annual_form}
 
     def get(self, metric_id: str) -> Metric | None:
         return self._by_id.get(metric_id)
 
     def by_label(self, label: str) -> Metric | None:
         return self._by_label.get(label)
+
+    def quarterly_of(self, metric: Metric) -> Metric | None:
+        """The quarterly figure a year is formed from (None for a figure that is not an annual form)."""
+        return self._quarterly.get(metric.id)
+
+    def forms_of(self, metric: Metric) -> tuple[Metric, Metric] | None:
+        """(quarterly figure, its annual form) for either of the two; None for a figure without quarters."""
+        quarterly = metric if metric.frequency == Frequency.QUARTER else self.quarterly_of(metric)
+        annual = self.get(quarterly.annual_form) if quarterly is not None and quarterly.annual_form else None
+        return (quarterly, annual) if quarterly is not None and annual is not None else None
 
     def theme(self, theme_id: str) -> Theme | None:
         return next((t for t in self.themes if t.id == theme_id), None)

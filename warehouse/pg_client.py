@@ -55,7 +55,7 @@ class PostgresWarehouse:
                    f"-c search_path={schema} -c idle_in_transaction_session_timeout=60000")
         self.pool = ConnectionPool(
             url, min_size=1, max_size=max(1, pool_size), open=False, name="noegletal-warehouse",
-            timeout=max(timeout_s, 5.0), configure=self._configure, reset=self._reset,
+            timeout=max(timeout_s, 5.0), configure=self._configure,
             kwargs={"options": options, "application_name": "noegletal", "prepare_threshold": None,
                     "autocommit": False, "connect_timeout": max(1, int(connect_timeout_s))})
         try:
@@ -76,14 +76,18 @@ class PostgresWarehouse:
         con.read_only = True  # BEGIN READ ONLY, whatever the session default says
 
     @staticmethod
-    def _reset(con: psycopg.Connection[Any]) -> None:
-        """Back in the pool: DISCARD ALL drops what a statement could leave in the session beyond its
-        transaction (advisory locks, LISTEN, prepared statements, session settings back to the startup options)."""
-        con.autocommit = True
+    def _clean(con: psycopg.Connection[Any]) -> None:
+        """Before the connection goes back to the pool: ROLLBACK, then DISCARD ALL, which drops what a statement
+        could leave in the session beyond its transaction (advisory locks, LISTEN, prepared statements; session
+        settings go back to the startup options). A connection that cannot be cleaned is closed (the pool
+        replaces it)."""
         try:
+            con.rollback()
+            con.autocommit = True
             con.execute("DISCARD ALL")
-        finally:
             con.autocommit = False
+        except psycopg.Error:
+            con.close()
 
     def query(self, sql: str, params: list[Any] | None = None) -> Results:
         """Run one statement in a read-only transaction that is rolled back; time limit and row cap as DuckDB's."""
@@ -103,7 +107,7 @@ class PostgresWarehouse:
                         columns = [d.name for d in cur.description]
                         rows = cur.fetchmany(self.row_cap + 1)
                 finally:
-                    con.rollback()
+                    self._clean(con)
         except pg_errors.QueryCanceled as exc:
             raise QueryError(f"Forespørgslen tog mere end {self.timeout_s:g} s og blev stoppet.") from exc
         except PoolTimeout as exc:
