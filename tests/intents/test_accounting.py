@@ -75,3 +75,25 @@ def test_parse_never_raises_and_answers_only_when_every_word_is_used(parser, wor
         assert r.spec is not None and not [s for s in r.steps if s.kind == "unused"]
     else:
         assert r.spec is None and r.question
+
+
+def _ambiguous_terms():  # type: ignore[no-untyped-def]
+    from semantic_layer.loader import load_catalog
+
+    return [(a.term, a.metrics) for a in load_catalog().ambiguous]
+
+
+@pytest.mark.parametrize(("term", "metrics"), _ambiguous_terms())
+def test_every_option_of_an_ambiguous_term_is_its_own_figure(parser, term, metrics):
+    """Each option of an ask-back parses back to exactly one of the term's figures, no two to the same."""
+    r = parser.parse(f"Hvad er {term} i Odense?")
+    if r.status == "spec":  # the question's own words (or a declared default) already decided
+        assert r.spec is not None and r.spec.metric is not None and r.spec.metric.id in metrics
+        return
+    assert r.status == "clarify" and r.options, (term, r.question)
+    back = [parser.parse(o) for o in r.options]
+    assert all(b.status == "spec" and b.spec is not None for b in back), [(o, b.question) for o, b in
+                                                                          zip(r.options, back)]
+    ids = [b.spec.metric.id for b in back]  # type: ignore[union-attr]
+    assert len(set(ids)) == len(ids), list(zip(r.options, ids))
+    assert set(ids) <= set(metrics), list(zip(r.options, ids))
