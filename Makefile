@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install frontend chromium postgresql warehouse lint bench eval clean
+.PHONY: serve test install lexicon frontend chromium postgresql warehouse lint bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The parser's Danish lemma table, compiled from the installed spacy-lookups-data (intents/lemma_table.py);
+# a worker builds it on first use too, but not while serving its first question if it is built here.
+LEXICON := var/lexicon/da_lemma_lookup.bin
+$(LEXICON): $(STAMP)
+	$(BIN)/python -m intents.lemma_table --out $(LEXICON)
+
+lexicon: $(LEXICON)
+
+install: $(STAMP) $(LEXICON)
 
 web/frontend/node_modules/.package-lock.json: web/frontend/package-lock.json
 	bash web/frontend/install.sh

@@ -23,10 +23,13 @@ SELECT p.figure, p.source_id, p.first_year, p.last_year, p.kind, p.checked, s.fi
 FROM vintage_parts AS p JOIN sources AS s USING (source_id)
 ORDER BY p.figure, p.kind DESC, p.first_year NULLS FIRST, p.source_id
 """
-# Quarterly figures (quarterly_observations) have one file each and no annual vintage: their card reads them here.
+# Quarterly figures (quarterly_observations) have one file each and no annual vintage: their card reads them here,
+# with the first and last quarter with values (as year x 4 + quarter - 1).
 QUARTERLY_SQL = """
-SELECT f.figure, f.first_year, f.last_year, s.file, s.origin
-FROM figures AS f JOIN sources AS s USING (source_id) WHERE f.frequency = 'quarter'
+SELECT f.figure, s.file, s.origin, min(q.year * 4 + q.quarter - 1), max(q.year * 4 + q.quarter - 1)
+FROM figures AS f JOIN sources AS s USING (source_id)
+JOIN quarterly_observations AS q ON q.figure = f.figure AND q.source_id = f.source_id AND q.value IS NOT NULL
+WHERE f.frequency = 'quarter' GROUP BY f.figure, s.file, s.origin
 """
 SERIES_SQL = "SELECT series, file FROM sources ORDER BY file"
 NOTES_SQL = "SELECT source_id, note_ref, note_text FROM source_notes"
@@ -53,6 +56,8 @@ class Vintage:
     origin: str
     notes: tuple[str, ...]
     parts: tuple[Part, ...] = ()
+    first_quarter: int | None = None  # a quarterly figure: the quarter (1-4) of first_year and of last_year
+    last_quarter: int | None = None
 
     @property
     def sources_text(self) -> str:
@@ -104,8 +109,10 @@ def load_vintages(warehouse: Warehouse) -> dict[str, Vintage]:
         out[figure] = Vintage(first_year, last_year, ", ".join(_compact(files)),
                               exported.isoformat() if exported else None, origin, tuple(texts),
                               tuple(p for _, p in own))
-    for figure, first, last, file, origin in warehouse.query(QUARTERLY_SQL).rows:
-        out[figure] = Vintage(first, last, file, None, origin, (), (Part(file, origin, first, last, "vintage"),))
+    for figure, file, origin, lo, hi in warehouse.query(QUARTERLY_SQL).rows:
+        (first, first_q), (last, last_q) = divmod(int(lo), 4), divmod(int(hi), 4)
+        out[figure] = Vintage(first, last, file, None, origin, (), (Part(file, origin, first, last, "vintage"),),
+                              first_q + 1, last_q + 1)
     return out
 
 
@@ -130,6 +137,13 @@ def build_card(metric: Metric, catalog: Catalog, vintage: Vintage | None) -> Met
         breaks=[Break(year=b.year, text=b.text) for b in metric.breaks],
         notes=list(vintage.notes) if vintage else [],
     )
+
+
+def load_cards(warehouse: Warehouse, catalog: Catalog) -> tuple[dict[str, Vintage], dict[str, MetricCard]]:
+    """Every figure's vintage and definition card as the warehouse holds them now (at start-up, and again
+    after `noegletal build` has swapped in a new warehouse: see Assistant._refresh_cards)."""
+    vintages = load_vintages(warehouse)
+    return vintages, {m.id: build_card(m, catalog, vintages.get(m.label)) for m in catalog.metrics}
 
 
 BUDGET_READY_MONTH = 6  # municipal accounts (regnskab) for a year are published by about June the year after

@@ -9,6 +9,7 @@ from assistant.contract import Observation
 from assistant.formatting import UNIT_LABEL
 from semantic_layer import phrases
 from semantic_layer.model import Metric
+from semantic_layer.phrases import Period
 from semantic_layer.spec import Operation, QuerySpec
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -26,30 +27,38 @@ def _fmt(metric: Metric) -> str:
     return f",.{metric.decimals}f"
 
 
+def period(o: Observation) -> Period:
+    """The observation's year, or its quarter of the year."""
+    return Period(o.year, o.quarter or 0)
+
+
 def _points(observations: list[Observation], roles: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Chart data; "periode" orders and labels quarters ("2025K4", as Statistics Denmark writes them)."""
     return [{"område": o.municipality, "år": o.year, "værdi": o.value, "rolle": o.role, "kode": o.municipality_code,
-             "vist": o.display} for o in observations if o.role in roles and o.value is not None]
+             "vist": o.display} | ({"periode": f"{o.year}K{o.quarter}"} if o.quarter else {})
+            for o in observations if o.role in roles and o.value is not None]
 
 
-def shown_year(spec: QuerySpec, years: Iterable[int], valued: Iterable[int]) -> int | None:
-    """The one year a map or a ranking shows: the spec's year if it asked for one and it is there, else the
-    last year with a value (else the last year at all). A map or ranking over several years would mix them."""
+def shown_year(spec: QuerySpec, years: Iterable[Period], valued: Iterable[Period]) -> Period | None:
+    """The one year (or quarter) a map or a ranking shows: the spec's if it asked for one and it is there, else
+    the last with a value (else the last at all). A map or ranking over several periods would mix them."""
     present = set(years)
-    if spec.years.kind == "single" and spec.years.start in present:
-        return spec.years.start
+    asked = Period(spec.years.start or 0, spec.years.quarter or 0)
+    if spec.years.kind == "single" and asked in present:
+        return asked
     return max(set(valued) or present, default=None)
 
 
 def _one_year(spec: QuerySpec, observations: list[Observation]) -> list[Observation]:
-    """Only the shown year's observations (members, subjects, groups and the national figure alike)."""
+    """Only the shown period's observations (members, subjects, groups and the national figure alike)."""
     municipal = [o for o in observations if o.role in ("member", "subject")]
-    year = shown_year(spec, (o.year for o in municipal), (o.year for o in municipal if o.value is not None))
-    return observations if year is None else [o for o in observations if o.year == year]
+    year = shown_year(spec, (period(o) for o in municipal), (period(o) for o in municipal if o.value is not None))
+    return observations if year is None else [o for o in observations if period(o) == year]
 
 
-def _last_year(observations: list[Observation]) -> int | None:
-    """The year a chart without municipal values shows (the national figure's, "på landsplan")."""
-    return max((o.year for o in observations if o.year is not None), default=None)
+def _last_year(observations: list[Observation]) -> Period | None:
+    """The period a chart without municipal values shows (the national figure's, "på landsplan")."""
+    return max((period(o) for o in observations if o.year is not None), default=None)
 
 
 def chart_for(spec: QuerySpec, observations: list[Observation],
@@ -63,7 +72,8 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
         observations = _one_year(spec, observations)
     if op == Operation.DISTRIBUTION:
         values = _points(observations, ("member", "subject"))
-        year = max((v["år"] for v in values), default=_last_year(observations))
+        year = _last_year([o for o in observations if o.role in ("member", "subject") and o.value is not None]) \
+            or _last_year(observations)
         chart = _base(metric, phrases.chart_title(metric.forms, year)) | {
             "height": 420,
             "data": {"url": TOPOJSON_URL, "format": {"type": "topojson", "feature": "stdin"}},
@@ -88,15 +98,19 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
             ],
         }
         return chart, "map"
-    if op == Operation.TREND or (len({o.year for o in observations}) > 1 and op != Operation.RANK):
-        values = _points(observations, ("subject", "member", "group", "national"))
-        years = [v["år"] for v in values]
-        title = phrases.trend_title(metric.forms, min(years, default=None), max(years, default=None))
+    if op == Operation.TREND or (len({period(o) for o in observations}) > 1 and op != Operation.RANK):
+        lines = ("subject", "member", "group", "national")
+        shown = [o for o in observations if o.role in lines and o.value is not None]
+        values = _points(shown, lines)
+        periods = [period(o) for o in shown]
+        quarters = any(p.quarter for p in periods)
+        title = phrases.trend_title(metric.forms, min(periods, default=None), max(periods, default=None))
         chart = _base(metric, title) | {
             "height": 280, "data": {"values": values},
             "mark": {"type": "line", "point": True},
             "encoding": {
-                "x": {"field": "år", "type": "ordinal", "title": "År"},
+                "x": {"field": "periode", "type": "ordinal", "title": "Kvartal"} if quarters else
+                     {"field": "år", "type": "ordinal", "title": "År"},
                 "y": {"field": "værdi", "type": "quantitative", "title": y_title, "axis": {"format": _fmt(metric)},
                       "scale": {"zero": False}},
                 "color": {"field": "område", "type": "nominal", "title": "Område"},
@@ -125,7 +139,8 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
                        "mark": {"type": "rule", "color": "#b22222", "strokeWidth": 2, "strokeDash": [6, 3]},
                        "encoding": {"x": {"field": "værdi", "type": "quantitative"},
                                     "tooltip": [{"field": "vist", "title": "Hele landet"}]}})
-    year = max((v["år"] for v in values), default=_last_year(observations))
+    year = max((period(o) for o in observations if o.role in roles and o.value is not None),
+               default=_last_year(observations))
     if op == Operation.RANK:
         title = phrases.rank_title(metric.forms, phrases.extreme(spec.rank_order), year, one=len(values) == 1,
                                    national=national is not None)

@@ -16,6 +16,7 @@ class Observation(BaseModel):
     municipality_code: int | None
     municipality: str
     year: int
+    quarter: int | None = None  # 1-4 for a quarterly figure ("4. kvartal 2025"); None: the whole year
     value: float | None
     status: str = "value"  # value | zero | missing | undefined | yes | no | computed
     group: str | None = None  # label of a computed group, e.g. "Nabokommunernes gennemsnit"
@@ -28,6 +29,7 @@ class DerivedInput(BaseModel):
 
     name: str  # "Odense", "Nabokommunernes gennemsnit", "hele landet", "kommuner med tal"
     year: int | None = None
+    quarter: int | None = None  # a quarterly figure's quarter of the year
     value: float | None = None
     display: str = ""  # as the answer shows it, e.g. "53.149 kr."
     metric: str | None = None  # the key figure's id; None for a count

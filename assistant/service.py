@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
-from assistant.cards import build_card, load_vintages, warnings_for
+from assistant.cards import load_cards, warnings_for
 from assistant.contract import (
     Answer,
     Clarification,
@@ -26,10 +26,10 @@ from assistant.writer import write
 from intents import Parser, ParseResult, Place
 from semantic_layer.compiler import CompileError, Compiler
 from semantic_layer.guard import GuardError, guard
-from semantic_layer.loader import CatalogError, load_catalog, validate_against_warehouse
+from semantic_layer.loader import FIGURES_SQL, CatalogError, load_catalog, validate_against_warehouse
 from semantic_layer.model import Metric
+from semantic_layer.phrases import Period, incomplete_year, no_data_for
 from semantic_layer.spec import MetricRef, Operation, QuerySpec, Years
-from warehouse.build import build
 from warehouse.client import Results, Warehouse
 from warehouse.errors import QueryError
 from warehouse.settings import Settings, get_settings
@@ -66,19 +66,24 @@ class Assistant:
                 settings.database_pool_size))
         else:
             if not settings.warehouse_path.exists():
+                from warehouse.build import build  # first run only: the build code stays out of a worker
+
                 build(settings.data_dir, settings.warehouse_path)
             self.warehouse = Warehouse(settings.warehouse_path, settings.query_timeout_s, settings.row_cap)
         self.catalog = load_catalog()
-        figures = [r[0] for r in self.warehouse.query("SELECT figure FROM current_vintage").rows]
+        figures = dict(self.warehouse.query(FIGURES_SQL).rows)  # figure -> frequency (year | quarter)
         issues = validate_against_warehouse(self.catalog, figures)
         if issues:
             raise CatalogError(issues)
-        published = self.warehouse.query("SELECT DISTINCT figure FROM national WHERE value IS NOT NULL").rows
+        published = self.warehouse.query("SELECT DISTINCT figure FROM national WHERE value IS NOT NULL UNION "
+                                         "SELECT DISTINCT figure FROM quarterly_national WHERE value IS NOT NULL").rows
         self.compiler = Compiler(self.catalog, frozenset(r[0] for r in published))
         self._results: OrderedDict[tuple[str, int], Results] = OrderedDict()
         self._results_lock = threading.Lock()
-        self.vintages = load_vintages(self.warehouse)
-        self.cards = {m.id: build_card(m, self.catalog, self.vintages.get(m.label)) for m in self.catalog.metrics}
+        # Vintages and cards follow the warehouse: reloaded when a rebuild swaps it (see _refresh_cards)
+        self._cards_lock = threading.Lock()
+        self._cards_version = self.warehouse.version()
+        self.vintages, self.cards = load_cards(self.warehouse, self.catalog)
         rows = self.warehouse.query(
             "SELECT m.municipality_code, m.municipality_name, m.region_code, r.region_name FROM municipalities m "
             "JOIN regions r USING (region_code) ORDER BY m.municipality_code").rows
@@ -148,9 +153,11 @@ class Assistant:
             self.store.close()
 
     def metrics(self) -> list[MetricCard]:
+        self._refresh_cards()
         return list(self.cards.values())
 
     def metric(self, metric_id: str) -> MetricCard | None:
+        self._refresh_cards()
         return self.cards.get(metric_id)
 
     def municipalities(self) -> list[MunicipalityInfo]:
@@ -163,6 +170,7 @@ class Assistant:
 
     def _answer(self, question: str, context: QuerySpec | None, cid: str,
                 year: int | None = None) -> tuple[Answer, QuerySpec | None]:
+        self._refresh_cards()
         t0 = time.perf_counter()
         parsed: ParseResult = self.parser.parse(question, context, year)
         parse_ms = (time.perf_counter() - t0) * 1000
@@ -218,6 +226,23 @@ class Assistant:
                         "cached": 1.0 if cached else 0.0})
         return answer, spec
 
+    def _refresh_cards(self) -> None:
+        """Reload vintages and cards when the warehouse changed under us (`noegletal build` swapped the DuckDB
+        file or switched the PostgreSQL schema): one stat() per question (the schema id at most once a second)."""
+        version = self.warehouse.version()
+        if version == self._cards_version:
+            return
+        with self._cards_lock:
+            if version == self._cards_version:
+                return
+            try:
+                self.vintages, self.cards = load_cards(self.warehouse, self.catalog)
+            except Exception:  # noqa: BLE001 - keep answering with the cards we have; try again next question
+                log.exception("reloading vintages and cards after a warehouse rebuild failed")
+                return
+            self._cards_version = version
+            log.info("the warehouse was rebuilt: vintages and definition cards reloaded")
+
     def _run(self, sql: str) -> tuple[Results, bool]:
         """Guard, then run; results are cached per statement until the warehouse file changes."""
         key = (sql, self.warehouse.version())
@@ -234,16 +259,26 @@ class Assistant:
         return result, False
 
     def _check_years(self, spec: QuerySpec, metric: Metric) -> str | None:
-        """Refuse years without data, and say which years exist."""
+        """Refuse years (or a quarter) without data, and say which exist; a year of a quarterly figure that has
+        begun but lacks quarters is said to be incomplete."""
         vintage = self.vintages.get(metric.label)
-        if vintage is None or vintage.first_year is None or spec.years.kind in ("latest", "last_n"):
+        if vintage is None or vintage.first_year is None or vintage.last_year is None \
+                or spec.years.kind in ("latest", "last_n"):
             return None
         first, last = vintage.first_year, vintage.last_year
         start, end = spec.years.start or first, spec.years.end or last
-        if end < first or start > last:  # type: ignore[operator]
-            asked = str(start) if spec.years.kind == "single" else f"{start}–{end}"
-            return (f"Der er ingen tal for {metric.forms.definite} i {asked}. "
-                    f"Der findes tal for årene {first}–{last}.")
+        if spec.years.quarter and vintage.first_quarter and vintage.last_quarter:
+            asked, lo, hi = (Period(start, spec.years.quarter), Period(first, vintage.first_quarter),
+                             Period(last, vintage.last_quarter))
+            return None if lo <= asked <= hi else no_data_for(metric.forms, str(asked), lo, hi)
+        if end < first or start > last:
+            asked_years = str(start) if spec.years.kind == "single" else f"{start}–{end}"
+            text = no_data_for(metric.forms, asked_years, first, last)
+            quarters = self.catalog.quarterly_of(metric)
+            begun = self.vintages.get(quarters.label) if quarters is not None else None
+            if begun is not None and begun.last_quarter and begun.last_year == start == end:
+                text += " " + incomplete_year(start, Period(start, begun.last_quarter))
+            return text
         return None
 
 

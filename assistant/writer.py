@@ -2,7 +2,9 @@
 
 The writer computes and formats every number (and records each derived one in the ledger); the sentences
 around them are templates in semantic_layer/phrases.py, built from the figure's word forms. Rows the SQL
-names by code (a group "neighbours") get their Danish label here, before anything is shown."""
+names by code (a group "neighbours") get their Danish label here, before anything is shown. Each row's time is its
+`period` (phrases.Period): the year, or for a quarterly figure the quarter, which the sentences write as "2023" or
+"4. kvartal 2025"; observations keep the year and the quarter apart."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from assistant.formatting import (
 )
 from semantic_layer import phrases
 from semantic_layer.model import Aggregation, Metric, Polarity, Unit
-from semantic_layer.phrases import averaging_text
+from semantic_layer.phrases import Period, averaging_text
 from semantic_layer.spec import ComparisonKind, Operation, QuerySpec
 
 __all__ = ["Ledger", "Written", "averaging_text", "write"]
@@ -59,8 +61,8 @@ class Ledger:
         """An observation (a result row) as the input of a calculation."""
         metric = self.metric_of.get(row["metric_id"])
         shown = value_text(row["value"], metric, row["status"] or "value") if metric else ""
-        return DerivedInput(name=row["municipality"], year=row["year"], value=row["value"], display=shown,
-                            metric=row["metric_id"])
+        return DerivedInput(name=row["municipality"], year=row["year"], quarter=row.get("quarter"),
+                            value=row["value"], display=shown, metric=row["metric_id"])
 
     def count(self, label: str, value: int, display: str, how: str, unit: str = "kommuner") -> str:
         """A count of municipalities (or figures) the text states; `how` says what was counted."""
@@ -82,7 +84,8 @@ def _obs(row: dict[str, Any], metric: Metric) -> Observation:
     code = row["municipality_code"]
     group = row["municipality"] if code is None or row["role"] in ("group", "benchmark") else None
     return Observation(metric=row["metric_id"], municipality_code=code, municipality=row["municipality"],
-                       year=row["year"], value=row["value"], status=row["status"] or "value", group=group,
+                       year=row["year"], quarter=row.get("quarter"), value=row["value"],
+                       status=row["status"] or "value", group=group,
                        role=row["role"], display=value_text(row["value"], metric, row["status"] or "value"))
 
 
@@ -134,7 +137,11 @@ def _table(rows: list[dict[str, Any]], metric_of: dict[str, Metric], operation: 
         columns.insert(0, Column(key="metric", label="Nøgletal"))
     if operation == Operation.RANK:
         columns.insert(0, Column(key="rank", label="Nr.", numeric=True))
-    columns += [Column(key="year", label="År", numeric=True), Column(key="value", label="Værdi", numeric=True)]
+    columns.append(Column(key="year", label="År", numeric=True))
+    quarters = any(row.get("quarter") for row in rows)
+    if quarters:
+        columns.append(Column(key="quarter", label="Kvartal", numeric=True))
+    columns.append(Column(key="value", label="Værdi", numeric=True))
     raw, shown = [], []
     for row in rows:
         metric = metric_of[row["metric_id"]]
@@ -144,6 +151,9 @@ def _table(rows: list[dict[str, Any]], metric_of: dict[str, Metric], operation: 
             row["value"], metric, row["status"] or "value")
         r: list[Any] = [label, row["year"], row["value"]]
         s: list[str] = [label, str(row["year"]), display_value]
+        if quarters:
+            r.insert(2, row.get("quarter"))
+            s.insert(2, phrases.quarter_label(row.get("quarter")))
         if multi:
             r.insert(0, metric.short_name)
             s.insert(0, capitalize(metric.short_name))
@@ -159,16 +169,18 @@ ONE_YEAR = (Operation.DISTRIBUTION, Operation.RANK)
 
 
 def _one_year(spec: QuerySpec, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
-    """A map or a ranking shows one year: keep only its rows (every role), and say whether others were dropped.
+    """A map or a ranking shows one year (or quarter): keep only its rows (every role), and say whether others
+    were dropped.
 
     A follow-up ("Vis det på et kort" after "siden 2010") may bring a whole range; mixing its years would
     count a municipality once per year and could name one year's lowest value beside another year's."""
     municipal = [r for r in rows if r["role"] in ("member", "subject") and r["year"] is not None]
-    year = shown_year(spec, (r["year"] for r in municipal), (r["year"] for r in municipal if r["value"] is not None))
+    year = shown_year(spec, (r["period"] for r in municipal),
+                      (r["period"] for r in municipal if r["value"] is not None))
     if year is None:
         return rows, False
-    several = len({r["year"] for r in rows if r["year"] is not None}) > 1
-    return [r for r in rows if r["year"] == year], several
+    several = len({r["period"] for r in rows if r["year"] is not None}) > 1
+    return [r for r in rows if r["period"] == year], several
 
 
 def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], names: dict[int, str],
@@ -176,7 +188,8 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
     """Compose the answer for any operation from the compiled query's rows."""
     metric_of = {m.id: m for m in metrics}
     metric = metrics[0]
-    rows = [_named(r, metric_of.get(r["metric_id"], metric)) for r in rows]
+    rows = [dict(_named(r, metric_of.get(r["metric_id"], metric)), period=Period(r["year"], r.get("quarter") or 0))
+            for r in rows]
     op = spec.operation
     several_years = False
     if op in ONE_YEAR:
@@ -185,7 +198,7 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
     warnings: list[str] = []
     missing = [o for o in observations if o.value is None and o.role in ("subject", "member")]
     if missing:
-        shown = ", ".join(f"{o.municipality} {o.year} ({o.display})" for o in missing[:6])
+        shown = ", ".join(f"{o.municipality} {Period(o.year, o.quarter or 0)} ({o.display})" for o in missing[:6])
         warnings.append(f"Tal der mangler i kilden og derfor ikke indgår: {shown}.")
     if not any(r["role"] in ("subject", "member", "group") for r in rows):
         # "på landsplan": the national figure is the subject of the sentence.
@@ -206,13 +219,15 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
         text += " " + phrases.group_missing_sentence(metric)
     if op != Operation.OVERVIEW and any(r["role"] == "national" and r["status"] == "computed" for r in rows):
         text += " " + phrases.national_computed_sentence(metric)
+    if op != Operation.OVERVIEW and metric.from_quarters is not None:  # a year of a quarterly figure: how it is formed
+        text += " " + phrases.annual_form_sentence(metric.from_quarters)
     table = _table([r for r in rows], metric_of, op)
     chart, kind = chart_for(spec, observations, metric)
     return Written(text, observations, table, chart, kind, warnings, ledger.items)
 
 
-def _pick(rows: list[dict[str, Any]], role: str, year: int | None = None) -> dict[str, Any] | None:
-    return next((r for r in rows if r["role"] == role and (year is None or r["year"] == year)), None)
+def _pick(rows: list[dict[str, Any]], role: str, year: Period | None = None) -> dict[str, Any] | None:
+    return next((r for r in rows if r["role"] == role and (year is None or r["period"] == year)), None)
 
 
 def _value_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str:  # type: ignore[no-untyped-def]
@@ -220,9 +235,9 @@ def _value_text(spec, rows, metric, metric_of, names, group_label, ledger) -> st
     subjects = [r for r in rows if r["role"] in ("subject", "member")]
     if not subjects:
         return phrases.no_data(forms)
-    years = sorted({r["year"] for r in subjects})
-    year = max((r["year"] for r in subjects if r["value"] is not None), default=years[-1])
-    here = [r for r in subjects if r["year"] == year]
+    years = sorted({r["period"] for r in subjects})
+    year = max((r["period"] for r in subjects if r["value"] is not None), default=years[-1])
+    here = [r for r in subjects if r["period"] == year]
     national = _pick(rows, "national", year)
     national_value = national["value"] if national else None
     if len(here) == 1:
@@ -236,8 +251,8 @@ def _value_text(spec, rows, metric, metric_of, names, group_label, ledger) -> st
     return " ".join(sentences)
 
 
-def _one_value(r: dict[str, Any], year: int, national: dict[str, Any] | None, metric: Metric, ledger: Ledger) -> str:
-    """One municipality's value in one year, set against the country."""
+def _one_value(r: dict[str, Any], year: Period, national: dict[str, Any] | None, metric: Metric, ledger: Ledger) -> str:
+    """One municipality's value in one year (or quarter), set against the country."""
     forms, shown = metric.forms, value_text(r["value"], metric, r["status"])
     if r["value"] is None:
         return phrases.missing_sentence(forms, r["municipality"], year, r["status"] or "missing")
@@ -266,12 +281,12 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label, ledger) -> 
     if not valued:
         return phrases.no_data(forms)
     focus = [r for r in valued if r["role"] == "subject"] or [r for r in valued if r["role"] == "group"]
-    year = max(r["year"] for r in focus or valued)
-    subject = next((r for r in focus if r["year"] == year), None)
+    year = max(r["period"] for r in focus or valued)
+    subject = next((r for r in focus if r["period"] == year), None)
     group = _pick(rows, "group", year)
     national = _pick(rows, "national", year)
     national_value = national["value"] if national else None
-    members = [r for r in rows if r["role"] in ("subject", "member") and r["year"] == year]
+    members = [r for r in rows if r["role"] in ("subject", "member") and r["period"] == year]
     if subject is None:
         return phrases.no_data(forms)
     explicit = len([r for r in members if r["role"] == "subject"]) > 1
@@ -309,7 +324,7 @@ def _compare_text(spec, rows, metric, metric_of, names, group_label, ledger) -> 
         of = ledger.count("antal kommuner i sammenligningen", len(ranked), f"af {len(ranked)}",
                           f"kommunerne i sammenligningen med en værdi i {year}")
         text += " " + phrases.position_sentence(where, place, of)
-    years = sorted({r["year"] for r in members})
+    years = sorted({r["period"] for r in members})
     if len(years) > 1:
         text += " " + phrases.years_shown(years[0], years[-1], chart=True)
     if spec.comparison.kind == ComparisonKind.SIMILAR:
@@ -326,7 +341,7 @@ def _trend_text(spec, rows, metric, metric_of, names, group_label, ledger) -> st
     for code in subjects:
         series = sorted((r for r in rows if r["municipality_code"] == code and r["value"] is not None
                          and r["role"] in ("subject", "group")),
-                        key=lambda r: r["year"])
+                        key=lambda r: r["period"])
         if len(series) < 2:
             continue
         first, last = series[0], series[-1]
@@ -339,25 +354,27 @@ def _trend_text(spec, rows, metric, metric_of, names, group_label, ledger) -> st
             amount = ledger.add(
                 f"ændring i {points}" if points else "ændring", diff,
                 f"{number(abs(diff), metric.decimals)} {points}" if points else value_text(abs(diff), metric),
-                f"{where} {last['year']} − {where} {first['year']}", inputs,
+                f"{where} {last['period']} − {where} {first['period']}", inputs,
                 unit=points or UNIT_LABEL[metric.unit], decimals=metric.decimals)
             rel_text = ""
             if rel is not None:
                 rel_text = ledger.add(
                     "ændring i procent", rel, percent(rel),
-                    f"({where} {last['year']} − {where} {first['year']}) / {where} {first['year']} × 100", inputs,
+                    f"({where} {last['period']} − {where} {first['period']}) / {where} {first['period']} × 100",
+                    inputs,
                     unit="%", decimals=1)
             changed = phrases.change(diff > 0, amount, rel_text)
-        sentences.append(phrases.trend_sentence(forms, where, value_text(first["value"], metric), first["year"],
-                                                value_text(last["value"], metric), last["year"], changed,
+        sentences.append(phrases.trend_sentence(forms, where, value_text(first["value"], metric), first["period"],
+                                                value_text(last["value"], metric), last["period"], changed,
                                                 group=first["role"] == "group"))
-    national = sorted((r for r in rows if r["role"] == "national" and r["value"] is not None), key=lambda r: r["year"])
+    national = sorted((r for r in rows if r["role"] == "national" and r["value"] is not None),
+                      key=lambda r: r["period"])
     if len(national) >= 2:
         start, end = national[0], national[-1]
         rel = _relative(end["value"], start["value"])
         delta = end["value"] - start["value"]
         inputs = [ledger.source(start), ledger.source(end)]
-        span = f"hele landet {end['year']} − hele landet {start['year']}"
+        span = f"hele landet {end['period']} − hele landet {start['period']}"
         points = POINT_UNITS.get(metric.unit)
         change_, places = (delta, metric.decimals) if points else (rel, 1)
         if change_ is not None:
@@ -369,7 +386,7 @@ def _trend_text(spec, rows, metric, metric_of, names, group_label, ledger) -> st
                                    inputs, unit=points, decimals=places)
             elif direction and rel is not None:
                 shown = ledger.add("ændring i procent", rel, percent(abs(rel)),
-                                   f"({span}) / hele landet {start['year']} × 100", inputs, unit="%", decimals=1)
+                                   f"({span}) / hele landet {start['period']} × 100", inputs, unit="%", decimals=1)
             sentences.append(phrases.national_trend_sentence(forms, direction, shown, named=bool(sentences)))
     return " ".join(sentences) or phrases.no_trend(forms)
 
@@ -380,8 +397,8 @@ def _rank_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str
                      and r["value"] is not None), key=lambda r: r["rank"])
     if not ranked:
         return phrases.no_rank(forms)
-    year = max(r["year"] for r in ranked)
-    ranked = [r for r in ranked if r["year"] == year]  # write() already keeps one year; never mix them here
+    year = max(r["period"] for r in ranked)
+    ranked = [r for r in ranked if r["period"] == year]  # write() already keeps one year; never mix them here
     word = phrases.extreme(spec.rank_order)
     top = [r for r in ranked if r["rank"] <= spec.rank_n]
     scope = f" i {names.get(spec.rank_region, 'regionen')}" if spec.rank_region else ""
@@ -427,8 +444,8 @@ def _distribution_text(spec, rows, metric, metric_of, names, group_label, ledger
                     key=lambda r: r["value"])
     if not values:
         return phrases.no_data(forms, year_chosen=False)
-    year = max(r["year"] for r in values)
-    values = [r for r in values if r["year"] == year]  # write() already keeps one year; never mix them here
+    year = max(r["period"] for r in values)
+    values = [r for r in values if r["period"] == year]  # write() already keeps one year; never mix them here
     hi, lo = values[-1], values[0]
     count = len({r["municipality_code"] for r in values})  # municipalities, not rows
     shown = ledger.count("antal kommuner på kortet", count, f"{count} kommuner",
@@ -446,14 +463,15 @@ def _savings_text(spec, rows, metric, metric_of, names, group_label, ledger) -> 
     subject, bench, saving = _pick(rows, "subject"), _pick(rows, "benchmark"), _pick(rows, "savings")
     if not subject or not bench or not saving or saving["value"] is None:
         return phrases.no_savings(forms)
-    year = subject["year"]
+    year = subject["period"]
     amount = saving["value"]
     where = subject["municipality"]
     weight = saving["weight"] or 0
     population = phrases.population_words(metric, prefix="")
     shown = ledger.add("råderum", amount, kroner(abs(amount)), "(egen værdi − benchmark) × nævnerpopulation",
                        [ledger.source(subject), ledger.source(bench),
-                        DerivedInput(name=f"{population} i {where}", year=year, value=weight, display=number(weight))],
+                        DerivedInput(name=f"{population} i {where}", year=subject["year"],
+                                     quarter=subject.get("quarter"), value=weight, display=number(weight))],
                        unit="mio. kr." if in_millions(amount) else "kr.", decimals=1 if in_millions(amount) else 0)
     text = phrases.savings_sentence(forms, where, value_text(subject["value"], metric), year, spec.benchmark,
                                     value_text(bench["value"], metric), bench["municipality"], shown, amount > 0)
@@ -472,7 +490,7 @@ def _overview_text(spec, rows, metric, metric_of, names, group_label, ledger) ->
     for r in subject_rows:
         m = metric_of[r["metric_id"]]
         national = next((n for n in rows if n["role"] == "national" and n["metric_id"] == m.id
-                         and n["year"] == r["year"]), None)
+                         and n["period"] == r["period"]), None)
         rel = _relative(r["value"], national["value"] if national else None)
         if national is None or rel is None or abs(rel) < 10 or m.polarity == Polarity.NEUTRAL:
             continue

@@ -7,10 +7,16 @@ Sections (each written to bench/RESULTS.md):
 2. HTTP: `noegletal serve --port P --workers N` as a subprocess, /api/ask loaded by 1, 8 and 32 keep-alive
    clients (threads, http.client) for 20 s each; requests/s, p50/p95/p99, errors, resident memory.
 3. Cold start (launch -> first answered question) and warehouse build time.
+4. DuckDB vs PostgreSQL: the same questions in process on each engine (median/p95 per kind of question, and
+   whether both give the same numbers), then `noegletal serve` on each with 1, 2 and 4 workers at 8 and 32
+   clients (10 s per level), and the resident memory of every worker. PostgreSQL is NOEGLETAL_DATABASE_URL
+   when given, else a throwaway cluster started as the tests start one (tests/pg_cluster.py) and loaded from
+   the DuckDB file.
 
 Options: --quick (5 s per level, a quarter of the generated questions), --workers 1,2, --clients 1,8,32,
 --duration S, --skip-http, --skip-cold, --profile (cProfile of the in-process run into bench/profile.txt),
---out PATH.
+--out PATH; for section 4: --engines duckdb,postgresql, --engine-workers 1,2,4, --engine-clients 8,32,
+--engine-duration S, --skip-engines, --only-engines (run section 4 alone and keep the file's other sections).
 """
 
 from __future__ import annotations
@@ -297,6 +303,18 @@ def process_tree(root: int) -> list[int]:
     return tree
 
 
+def pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages (the DuckDB library, the lemma table) split between the processes
+    that map them; 0 where the kernel does not say."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def rss_kib(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -459,19 +477,43 @@ class HttpRun:
     rss_per_process: list[tuple[int, int]] = field(default_factory=list)
     rss_idle_kib: int = 0
     error: str | None = None
+    engine: str = "duckdb"
+    worker_rss_idle_kib: list[int] = field(default_factory=list)  # each answering process, after the first answer
+    worker_rss_kib: list[int] = field(default_factory=list)  # ... after the load
+    worker_pss_idle_kib: list[int] = field(default_factory=list)
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def worker_pids(server: Server) -> list[int]:
+    """The processes that answer: the server itself with one worker; uvicorn's spawned workers with several
+    (not the supervisor, not multiprocessing's resource tracker)."""
+    if server.workers == 1:
+        return [server.proc.pid]
+    return [pid for pid in process_tree(server.proc.pid) if "spawn_main" in cmdline(pid)]
 
 
 def run_http(worker_counts: list[int], client_counts: list[int], duration: float, bodies: list[bytes],
-             env: dict[str, str], log_dir: Path) -> list[HttpRun]:
+             env: dict[str, str], log_dir: Path, engine: str = "duckdb") -> list[HttpRun]:
     runs = []
     for workers in worker_counts:
-        run = HttpRun(workers)
+        run = HttpRun(workers, engine=engine)
         runs.append(run)
         server = Server(workers, env, log_dir)
         try:
             server.wait_healthy()
             server.wait_answer()
             run.rss_idle_kib = server.rss()[0]
+            # Each worker answers one question (new connections are spread over the workers), then its size
+            for _ in range(4 * workers):
+                server.wait_answer()
+            run.worker_rss_idle_kib = [rss_kib(pid) for pid in worker_pids(server)]
+            run.worker_pss_idle_kib = [pss_kib(pid) for pid in worker_pids(server)]
             # Warm every worker: each builds its own assistant (~3 s) and its own compile/result caches,
             # so give the pool long enough to see the whole question mix before anything is measured.
             load(server.port, bodies, max(client_counts), min(3.0 * workers + 4.0, duration))
@@ -483,6 +525,7 @@ def run_http(worker_counts: list[int], client_counts: list[int], duration: float
                 if (why := server.died()) is not None:
                     raise RuntimeError(why)
             run.rss_kib, run.rss_per_process = server.rss()
+            run.worker_rss_kib = [rss_kib(pid) for pid in worker_pids(server)]
         except RuntimeError as exc:
             run.error = str(exc)
         finally:
@@ -521,9 +564,238 @@ def run_cold(runs: int, workers: int, env: dict[str, str], log_dir: Path) -> Col
     return cold
 
 
+# -- 4. DuckDB vs PostgreSQL -------------------------------------------------------------------------------
+ENGINES = ("duckdb", "postgresql")
+ENGINE_LABEL = {"duckdb": "DuckDB", "postgresql": "PostgreSQL"}
+
+
+@dataclass
+class EngineRun:
+    engine: str
+    setup: str = ""
+    samples: list[Sample] = field(default_factory=list)
+    outcomes: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # question -> status and numbers
+    startup_s: float = 0.0
+    http: list[HttpRun] = field(default_factory=list)
+    error: str | None = None
+
+
+@contextmanager
+def engine_env(engine: str, duckdb_path: Path) -> Iterator[tuple[dict[str, str], str]]:
+    """The environment that points a server (and `Settings()`) at one engine, and a line saying how.
+
+    DuckDB: the warehouse file, conversations in files. PostgreSQL: NOEGLETAL_DATABASE_URL (and
+    NOEGLETAL_CONVERSATION_DATABASE_URL) when given; else a throwaway cluster as the tests start one
+    (tests/pg_cluster.py: initdb + pg_ctl in a temp dir, fsync off), loaded from the DuckDB file with
+    `load_postgres` (as `noegletal build --database` does), stopped and deleted afterwards."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NOEGLETAL_DATABASE_URL", "NOEGLETAL_CONVERSATION_DATABASE_URL")}
+    if engine == "duckdb":
+        yield env, f"DuckDB {duckdb_version()} file `{duckdb_path.name}`, conversations in files"
+        return
+    given = os.environ.get("NOEGLETAL_DATABASE_URL")
+    if given:
+        conversations = os.environ.get("NOEGLETAL_CONVERSATION_DATABASE_URL") or given
+        yield ({**env, "NOEGLETAL_DATABASE_URL": given, "NOEGLETAL_CONVERSATION_DATABASE_URL": conversations},
+               f"PostgreSQL {pg_version(given)} at NOEGLETAL_DATABASE_URL (given), conversations there too")
+        return
+    import secrets
+
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from tests.pg_cluster import throwaway_cluster
+    from warehouse.pg_build import CONVERSATION_ROLE, READER_ROLE, load_postgres
+
+    reader_pw, conversation_pw = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    with throwaway_cluster() as cluster:
+        load_postgres(duckdb_path, cluster.url(), reader_password=reader_pw, conversation_password=conversation_pw,
+                      statement_timeout_s=get_settings().query_timeout_s)
+        reader = cluster.url(user=READER_ROLE, password=reader_pw)
+        yield ({**env, "NOEGLETAL_DATABASE_URL": reader,
+                "NOEGLETAL_CONVERSATION_DATABASE_URL": cluster.url(user=CONVERSATION_ROLE, password=conversation_pw)},
+               f"PostgreSQL {pg_version(reader)}, a throwaway cluster on this machine (tests/pg_cluster.py: "
+               "fsync off, shared_buffers 64 MB), loaded by `load_postgres`; read-only role, pool of "
+               f"{get_settings().database_pool_size} per process; conversations in PostgreSQL too")
+
+
+def duckdb_version() -> str:
+    import duckdb
+
+    return str(duckdb.__version__)
+
+
+def pg_version(url: str) -> str:
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=10) as con:
+            row = con.execute("SHOW server_version").fetchone()
+            return str(row[0]).split()[0] if row else "?"
+    except psycopg.Error:
+        return "?"
+
+
+def _outcome(answer: Any) -> tuple[Any, ...]:
+    """What must be the same on both engines: the status and every number shown."""
+    values = sorted((o.metric, o.municipality_code or -1, o.year or 0, None if o.value is None else round(o.value, 6))
+                    for o in answer.observations)
+    return answer.status, tuple(values)
+
+
+def run_engine_in_process(engine: str, env: dict[str, str], singles: list[Question],
+                          conversations: list[list[str]], rounds: int) -> EngineRun:
+    """One assistant on this engine: a first pass (unmeasured; its outcomes compared between engines), then
+    `rounds` rounds of new questions (compile and result caches cleared before each ask)."""
+    from assistant.service import Assistant
+    from warehouse.settings import Settings
+
+    run = EngineRun(engine)
+    settings = Settings().model_copy(update={
+        "database_url": env.get("NOEGLETAL_DATABASE_URL"),
+        "conversation_database_url": env.get("NOEGLETAL_CONVERSATION_DATABASE_URL")})
+    started = time.perf_counter()
+    assistant = Assistant(settings)
+    run.startup_s = time.perf_counter() - started
+    try:
+        for question in singles:
+            run.outcomes[question.q] = _outcome(assistant.ask(question.q))
+        for _ in range(rounds):
+            for question in singles:
+                clear_answer_caches(assistant)
+                answer = assistant.ask(question.q)
+                run.samples.append(Sample("new", question.kind, answer.status, dict(answer.timings_ms)))
+            for conversation in conversations:
+                cid: str | None = None
+                for turn in conversation:
+                    clear_answer_caches(assistant)
+                    answer = assistant.ask(turn, cid)
+                    cid = answer.conversation_id
+                    run.samples.append(Sample("new", "dev:conversation", answer.status, dict(answer.timings_ms)))
+    finally:
+        assistant.close()
+    return run
+
+
+def run_engines(engines: list[str], singles: list[Question], conversations: list[list[str]], rounds: int,
+                worker_counts: list[int], client_counts: list[int], duration: float, bodies: list[bytes],
+                log_dir: Path, skip_http: bool) -> list[EngineRun]:
+    settings = get_settings()
+    duckdb_path = settings.warehouse_path
+    if not duckdb_path.exists():
+        from warehouse.build import build
+
+        build(settings.data_dir, duckdb_path)
+    runs: list[EngineRun] = []
+    for engine in engines:
+        print(f"Motor {ENGINE_LABEL[engine]}: in-process …", flush=True)
+        try:
+            with engine_env(engine, duckdb_path) as (env, setup):
+                run = run_engine_in_process(engine, env, singles, conversations, rounds)
+                run.setup = setup
+                if not skip_http:
+                    for workers in worker_counts:
+                        print(f"  {ENGINE_LABEL[engine]} HTTP: {workers} worker(s), {client_counts} klienter, "
+                              f"{duration:g} s …", flush=True)
+                        run.http += run_http([workers], client_counts, duration, bodies, env, log_dir, engine)
+        except Exception as exc:  # noqa: BLE001 - e.g. no PostgreSQL installed: the section says so
+            run = EngineRun(engine, error=f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:200]}")
+        runs.append(run)
+    return runs
+
+
+def render_engines(runs: list[EngineRun], args: argparse.Namespace, info: dict[str, str]) -> list[str]:
+    out = ["## 4. DuckDB vs PostgreSQL", "",
+           "The same questions through both engines: one assistant per engine in this process, then "
+           "`noegletal serve` pointed at each. Engines:", ""]
+    out += [f"- **{ENGINE_LABEL[r.engine]}**: " + (f"not measured ({r.error})" if r.error else r.setup)
+            for r in runs]
+    good = [r for r in runs if not r.error]
+    out.append("")
+    if len(good) == 2:
+        a, b = good
+        common = [q for q in a.outcomes if q in b.outcomes]
+        same = sum(a.outcomes[q] == b.outcomes[q] for q in common)
+        differ = [q for q in common if a.outcomes[q] != b.outcomes[q]]
+        out += [f"Identical outcome (status and every number shown) on both engines: **{same} of {len(common)}** "
+                "questions." + (f" Different: {'; '.join(differ[:5])}." if differ else ""), ""]
+    if not good:
+        return out
+    out += ["### In process: total time per ask by kind of question (mode *new*: compile and result caches "
+            "cleared before each ask, so every answer runs its SQL on the engine)", "",
+            f"{args.rounds} round(s); assistant start-up "
+            + ", ".join(f"{ENGINE_LABEL[r.engine]} {r.startup_s:.2f} s" for r in good)
+            + ". Milliseconds; *execute* is the engine's time for the statement (answers that ran SQL).", ""]
+    head = "| Kind | n |" + "".join(f" {ENGINE_LABEL[r.engine]} median | {ENGINE_LABEL[r.engine]} p95 |" for r in good)
+    head += "".join(f" {ENGINE_LABEL[r.engine]} execute median |" for r in good)
+    out += [head, "| --- | ---: |" + " ---: | ---: |" * len(good) + " ---: |" * len(good)]
+    kinds = sorted({s.kind for r in good for s in r.samples})
+    for kind in [*kinds, "all"]:
+        cells, n = [], 0
+        for r in good:
+            group = [s for s in r.samples if kind == "all" or s.kind == kind]
+            count, med, p95 = stage_stats(group, "total")
+            n = max(n, count)
+            cells += [fmt(med), fmt(p95)]
+        execs = [fmt(stage_stats([s for s in r.samples if kind == "all" or s.kind == kind], "execute")[1])
+                 for r in good]
+        label = "**all**" if kind == "all" else kind
+        out.append(f"| {label} | {n} | " + " | ".join(cells) + " | " + " | ".join(execs) + " |")
+    out.append("")
+    http = [h for r in good for h in r.http]
+    if http:
+        out += ["### HTTP: POST /api/ask against `noegletal serve --workers N`", "",
+                f"{args.engine_duration:g} s per level after a warm-up, keep-alive clients in the bench process, "
+                f"round-robin over {args.n_bodies} questions (each a new conversation, stored by the engine's "
+                f"conversation store). Server, clients and PostgreSQL share the machine's {info['nproc']} CPUs, "
+                "so more workers than CPUs measure contention, not capacity.", "",
+                "| Engine | Workers | Clients | Requests | Req/s | p50 ms | p95 ms | p99 ms | Errors |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for h in http:
+            if h.error:
+                out.append(f"| {ENGINE_LABEL[h.engine]} | {h.workers} | – | – | – | – | – | – | failed: {h.error} |")
+            for lv in h.levels:
+                out.append(f"| {ENGINE_LABEL[h.engine]} | {lv.workers} | {lv.clients} | {lv.requests} | "
+                           f"{fmt(lv.rps, 1)} | {fmt(percentile(lv.latencies, 50), 1)} | "
+                           f"{fmt(percentile(lv.latencies, 95), 1)} | {fmt(percentile(lv.latencies, 99), 1)} | "
+                           f"{lv.errors} |")
+        for h in http:
+            for lv in h.levels:
+                for sample in dict.fromkeys(lv.error_samples):
+                    out.append(f"\nError example ({ENGINE_LABEL[h.engine]}, {lv.workers} worker(s), "
+                               f"{lv.clients} clients): `{sample}`")
+        out += ["", "Resident memory per worker (VmRSS of each answering process; PSS counts the pages the workers "
+                "share, such as the DuckDB library and the lemma table, once per worker that maps them; with "
+                "several workers uvicorn's supervisor and multiprocessing's resource tracker come on top, see "
+                "*server total*):", "",
+                "| Engine | Workers | RSS per worker after its first answers | PSS then | RSS after the load | "
+                "server total after the load |", "| --- | ---: | --- | --- | --- | ---: |"]
+
+        def mib(values: list[int]) -> str:
+            return ", ".join(f"{v / 1024:.0f}" for v in values) + " MiB" if values else "–"
+
+        for h in http:
+            out.append(f"| {ENGINE_LABEL[h.engine]} | {h.workers} | {mib(h.worker_rss_idle_kib)} | "
+                       f"{mib(h.worker_pss_idle_kib)} | {mib(h.worker_rss_kib)} | {h.rss_kib / 1024:.0f} MiB |")
+        out.append("")
+    return out
+
+
+def splice_section(existing: str, section: str, title: str = "## 4. ") -> str:
+    """Replace the section starting with `title` in an existing RESULTS.md (or put it before ## Targets)."""
+    lines = existing.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(title)), None)
+    if start is None:
+        at = next((i for i, line in enumerate(lines) if line.startswith("## Targets")), len(lines))
+        lines[at:at] = [*section.splitlines(), ""]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        lines[start:end] = section.splitlines()
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 # -- report ------------------------------------------------------------------------------------------------
 def render(info: dict[str, str], args: argparse.Namespace, proc: InProcess | None, comp: CompileBench | None,
-           http_runs: list[HttpRun], cold: ColdStart | None) -> str:
+           http_runs: list[HttpRun], cold: ColdStart | None, engines: list[EngineRun] | None = None) -> str:
     out = ["# Nøgletal – benchmark", "",
            f"Measured {info['date']} with `noegletal bench{' --quick' if args.quick else ''}`.", "",
            "| Machine | |", "| --- | --- |",
@@ -539,7 +811,7 @@ def render(info: dict[str, str], args: argparse.Namespace, proc: InProcess | Non
                 f"bench/questions.yaml) and {proc.n_turns} dev conversation turns (carrying the conversation id); "
                 f"one first pass, then {proc.rounds} round(s) each of *new* and *repeat*. Outcomes per round: "
                 + ", ".join(f"{k} {v // max(proc.rounds, 1)}" for k, v in sorted(proc.statuses.items()))
-                + f". Assistant start-up (catalog, spaCy, DuckDB) {proc.startup_s:.2f} s.", "",
+                + f". Assistant start-up (catalog, parser, DuckDB) {proc.startup_s:.2f} s.", "",
                 "Modes: " + "; ".join(f"*{k}* = {v}" for k, v in MODES.items()) + ".", "",
                 "Stage times in ms per ask. Stages other than *total* exist only for answers that ran SQL "
                 "(not for refusals, clarifications or definitions). *total* is the whole `ask()` including the "
@@ -618,11 +890,16 @@ def render(info: dict[str, str], args: argparse.Namespace, proc: InProcess | Non
                 for sample in dict.fromkeys(lv.error_samples):
                     out.append(f"\nError example ({lv.workers} worker(s), {lv.clients} clients): `{sample}`")
         out += ["", "Resident memory (VmRSS from /proc/<pid>/status, summed over the server's process tree):", "",
-                "| Workers | RSS idle (after first answer) | RSS after the load | Processes |",
-                "| ---: | ---: | ---: | ---: |"]
+                "| Workers | RSS idle (after first answer) | RSS after the load | Processes | Per worker after its "
+                "first answers | Per worker after the load |",
+                "| ---: | ---: | ---: | ---: | --- | --- |"]
         for run in http_runs:
             out.append(f"| {run.workers} | {run.rss_idle_kib / 1024:.0f} MiB | {run.rss_kib / 1024:.0f} MiB | "
-                       f"{len(run.rss_per_process)} |")
+                       f"{len(run.rss_per_process)} | "
+                       + (", ".join(f"{v / 1024:.0f}" for v in run.worker_rss_idle_kib) + " MiB | " if
+                          run.worker_rss_idle_kib else "– | ")
+                       + (", ".join(f"{v / 1024:.0f}" for v in run.worker_rss_kib) + " MiB |" if run.worker_rss_kib
+                          else "– |"))
         out.append("")
         eight = [lv for run in http_runs for lv in run.levels if lv.clients == 8]
         if eight:
@@ -641,6 +918,8 @@ def render(info: dict[str, str], args: argparse.Namespace, proc: InProcess | Non
                 f"({fmt(cold.build_size_mb, 1)} MB) |", ""]
         if cold.error:
             out += [f"Cold start failed: {cold.error}", ""]
+    if engines:
+        out += render_engines(engines, args, info)
     if targets:
         out += ["## Targets", "", "| Target | Bar | Measured | Met |", "| --- | --- | --- | :---: |"]
         out += [f"| {name} | {bar} | {got} | {'yes' if ok else 'NO'} |" for name, bar, got, ok in targets]
@@ -677,13 +956,31 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-cold", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile af in-process-kørslen til bench/profile.txt")
+    parser.add_argument("--engines", default=",".join(ENGINES),
+                        help="motorer i afsnit 4 (DuckDB mod PostgreSQL), kommasepareret: duckdb,postgresql")
+    parser.add_argument("--skip-engines", action="store_true", help="spring afsnit 4 over")
+    parser.add_argument("--only-engines", action="store_true",
+                        help="kun afsnit 4; de andre afsnit i --out bevares")
+    parser.add_argument("--engine-workers", default="1,2,4", help="workers i afsnit 4 (standard 1,2,4)")
+    parser.add_argument("--engine-clients", default="8,32", help="klienter i afsnit 4 (standard 8,32)")
+    parser.add_argument("--engine-duration", type=float, default=None,
+                        help="sekunder pr. HTTP-niveau i afsnit 4 (10; --quick: 4)")
     parser.add_argument("--out", default=str(BENCH_DIR / "RESULTS.md"))
     args = parser.parse_args(argv)
     if args.duration is None:
         args.duration = 5.0 if args.quick else 20.0
     if args.rounds is None:
         args.rounds = 1 if args.quick else 3
+    if args.engine_duration is None:
+        args.engine_duration = 4.0 if args.quick else 10.0
+    unknown = set(_split(args.engines)) - set(ENGINES)
+    if unknown:
+        parser.error(f"ukendt motor: {', '.join(sorted(unknown))} (vælg blandt {', '.join(ENGINES)})")
     return args
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -692,7 +989,25 @@ def main(argv: list[str] | None = None) -> int:
     singles, conversations = load_questions(args.quick)
     bodies = [json.dumps({"question": q.q, "conversation_id": None}, ensure_ascii=False).encode() for q in singles]
     args.n_bodies = len(bodies)
+    out = Path(args.out)
     with private_conversations() as tmp:
+        engines: list[EngineRun] = []
+
+        def measure_engines() -> None:
+            if not args.skip_engines:
+                engines.extend(run_engines(_split(args.engines), singles, conversations, args.rounds,
+                                           [int(w) for w in _split(args.engine_workers)],
+                                           [int(c) for c in _split(args.engine_clients)], args.engine_duration,
+                                           bodies, tmp, args.skip_http))
+
+        if args.only_engines:
+            measure_engines()
+            section = "\n".join(render_engines(engines, args, info))
+            text = splice_section(out.read_text(encoding="utf-8") if out.is_file() else "", section)
+            out.write_text(text, encoding="utf-8")
+            print(section)
+            print(f"\nSkrevet til {args.out} (afsnit 4; de andre afsnit er bevaret)")
+            return 0
         print(f"In-process: {len(singles)} spørgsmål + {sum(map(len, conversations))} samtaletur, "
               f"{args.rounds} runde(r) …", flush=True)
         proc = run_in_process(singles, conversations, args.rounds,
@@ -709,8 +1024,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_cold:
             print("Koldstart og lagerbygning …", flush=True)
             cold = run_cold(1 if args.quick else 3, get_settings().workers, env, tmp)
-        text = render(info, args, proc, comp, http_runs, cold)
-    Path(args.out).write_text(text, encoding="utf-8")
+        measure_engines()
+        text = render(info, args, proc, comp, http_runs, cold, engines)
+    out.write_text(text, encoding="utf-8")
     print(text)
     print(f"\nSkrevet til {args.out}")
     return 0

@@ -5,6 +5,9 @@ Scoring is a bag of keys, not a contiguous phrase, so word order, inflection and
 Slots after "pr."/"per" (the denominator) are soft: leaving them out costs little, naming another one
 costs more. The best full cover wins; near-ties are narrowed by the question's own words, a declared
 default or a headline figure (with a note), and otherwise become a clarifying question.
+
+A quarterly figure and its annual form are one figure here (their terms count for the annual form): the
+question's period picks the form afterwards (`period_form`), not its words.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from intents.lexicon import Lexicon
 from intents.text import Tok, tokenize
 from semantic_layer.model import AmbiguousTerm, Catalog, Metric
+from semantic_layer.spec import Years
 
 MISS_STRONG = 0.6
 MISS_SOFT = 0.25
@@ -83,7 +87,7 @@ class FigureIndex:
         self.terms: list[Term] = []
         for m in catalog.metrics:
             for text in dict.fromkeys((m.label, m.short_name, *m.synonyms)):
-                self._add(self._term(text, m.id))
+                self._add(self._term(text, m.annual_form or m.id))  # a quarterly figure's words name its family
         for a in catalog.ambiguous:
             self._add(self._term(a.term, None, a))
         self.index: dict[str, list[int]] = defaultdict(list)
@@ -233,7 +237,7 @@ class FigureIndex:
         ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, not kv[1].full, kv[0] in self.discontinued))
         top_score = ranked[0][1].score if ranked else float("-inf")
         amb_hit = max(amb, key=lambda h: (h.matched, -_n_ambiguous(h)), default=None)
-        unit = {UNIT_WORDS[t.fold] for t in toks if t.kind == "word" and t.fold in UNIT_WORDS}
+        unit = {UNIT_WORDS[t.fold] for t in toks if t.kind == "word" and t.fold in UNIT_WORDS} | _counted(toks)
         if amb_hit is not None and amb_hit.score >= top_score - 1e-9:
             a = amb_hit.term.ambiguous
             assert a is not None
@@ -321,6 +325,26 @@ class FigureIndex:
                                            for m in a.metrics):
                 return [self._default_note(chosen)]
         return []
+
+
+def _counted(toks: list[Tok]) -> set[str]:
+    """"Hvor mange", "flest" and "færrest" ask for a count, unless the question names a denominator ("pr.")."""
+    folds = [t.fold for t in toks]
+    if {"pr", "per"} & set(folds):
+        return set()
+    asks = COUNT_WORDS & set(folds) or any(folds[i:i + 2] == ["hvor", "mange"] for i in range(len(folds)))
+    return {"count"} if asks else set()
+
+
+def period_form(catalog: Catalog, metric_id: str, years: Years) -> str:
+    """The form of a figure the period asks for: a quarterly figure for quarters or no period at all (its latest
+    quarter), its annual form for years ("i 2024", "siden 2015", "sidste år"). Other figures are themselves."""
+    metric = catalog.get(metric_id)
+    forms = catalog.forms_of(metric) if metric is not None else None
+    if forms is None:
+        return metric_id
+    quarterly, annual = forms
+    return quarterly.id if years.in_quarters else annual.id
 
 
 def _n_ambiguous(hit: Hit) -> int:

@@ -1,4 +1,5 @@
-"""Word keys: lemma (spaCy lookup tables) + suffix stripping + compound splitting, on folded text.
+"""Word keys: lemma (the Danish lookup table of spacy-lookups-data, compiled by intents/lemma_table.py) +
+suffix stripping + compound splitting, on folded text.
 
 A token's *keys* are the forms under which it can match a catalog term. Terms and questions go through
 the same function, so "udgifterne", "udgift" and the head of "dagtilbudsudgifter" all meet at `udgift`.
@@ -8,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import cast
-
-import spacy
-from spacy.language import Language
-from spacy.pipeline import Lemmatizer
-from spacy.tokens import Doc
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from intents.text import Tok, age_alternatives, fold, stem
+
+if TYPE_CHECKING:
+    from intents.lemma_table import LemmaTable
 
 # Function words that never identify a figure (folded). "kommune" is here too: it is in half the
 # questions and in none of the distinctions between figures.
@@ -94,34 +94,29 @@ def _verb_of_noun(f: str) -> str | None:
 
 
 class Lexicon:
-    """Builds the spaCy pipeline once and turns words into match keys."""
+    """Loads the compact lemma table once and turns words into match keys."""
 
-    def __init__(self) -> None:
-        self.nlp: Language = spacy.blank("da")
-        self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        self.nlp.initialize()
-        # get_pipe is typed as a bare callable; the "lemmatizer" factory makes a Lemmatizer
-        self._lemmatizer = cast(Lemmatizer, self.nlp.get_pipe("lemmatizer"))
-        self._table = self._lemmatizer.lookups.get_table("lemma_lookup")
+    def __init__(self, table: LemmaTable | Path | None = None) -> None:
+        # The Danish lookup lemmas of spacy-lookups-data, compiled (2.9 MB instead of spaCy's 177 MiB dict);
+        # imported here so that `python -m intents.lemma_table` does not find itself imported already
+        from intents.lemma_table import LemmaTable, load
+
+        self._table = table if isinstance(table, LemmaTable) else load(table)
         self.vocab: set[str] = set()  # primary keys of every catalog word: the compound-splitting lexicon
 
     # -- lemma ------------------------------------------------------------------------------------
     def lemma(self, low: str) -> str:
-        lem = self._table.get(low, None)
-        return lem if isinstance(lem, str) else low
+        lem = self._table.get(low)
+        return lem if lem is not None else low
 
     def is_known_word(self, low: str) -> bool:
         """True when the Danish lemma table knows the word (then it is no typo of a place name)."""
-        return self._table.get(low, None) is not None
+        return low in self._table
 
-    def doc(self, toks: list[Tok]) -> Doc:
-        """A spaCy Doc of the tokens, lemmatised, with NORM set to the folded form for PhraseMatcher."""
-        words = [t.low for t in toks] or [""]
-        d = Doc(self.nlp.vocab, words=words)
-        d = self._lemmatizer(d)
-        for tok, t in zip(d, toks, strict=False):
-            tok.norm_ = t.fold
-        return d
+    @staticmethod
+    def doc(toks: list[Tok]) -> tuple[str, ...]:
+        """The tokens' folded forms: what the place matcher compares (its patterns go through this too)."""
+        return tuple(t.fold for t in toks)
 
     # -- keys -------------------------------------------------------------------------------------
     @lru_cache(maxsize=65536)  # noqa: B019 - the lexicon lives as long as the parser

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from intents import cues
 from intents import messages as msg
 from intents.accounting import YEAR_START_KEY, Leftover, is_function_word, leftovers, metric_keys
-from intents.figures import FigureChoice, FigureIndex
+from intents.figures import FigureChoice, FigureIndex, period_form
 from intents.language import is_english
 from intents.lexicon import STOPWORDS, Lexicon
 from intents.places import CHRISTIANSOE, Place, PlaceMatcher, PlaceScan
@@ -381,7 +381,9 @@ class Parser:
         return ParseResult("clarify", None, question, tuple(dict.fromkeys(options)), steps=steps, notes=notes)
 
     def _option(self, base: QuerySpec | None, metric_id: str) -> str:
-        spec = (base or QuerySpec()).model_copy(update={"metrics": (MetricRef(id=metric_id),)})
+        base = base or QuerySpec()
+        metric_id = period_form(self.catalog, metric_id, base.years)  # a quarterly figure in the form asked for
+        spec = base.model_copy(update={"metrics": (MetricRef(id=metric_id),)})
         if spec.operation == Operation.DEFINITION or (not spec.municipalities and spec.operation in
                                                       {Operation.VALUE, Operation.COMPARE, Operation.TREND,
                                                        Operation.SAVINGS}):

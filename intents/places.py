@@ -1,5 +1,5 @@
-"""Municipalities and regions in a question: exact names and variants via spaCy's PhraseMatcher,
-typos via rapidfuzz, and foreign places that must never become a Danish municipality."""
+"""Municipalities and regions in a question: exact names and variants via a phrase matcher on folded
+tokens, typos via rapidfuzz, and foreign places that must never become a Danish municipality."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 from intents.lexicon import STOPWORDS, Lexicon
 from intents.text import Tok, fold, tokenize
@@ -88,6 +86,44 @@ _COMMON_WORD_NAMES = frozenset({"greve", "faxe", "lejre", "toender", "vejen", "o
                                 "struer", "stevns", "lolland", "fanoe", "brande", "ikast"})
 
 
+class PhraseMatcher:
+    """Every occurrence of any pattern (a sequence of folded tokens) in a token sequence, as spaCy's
+    PhraseMatcher with attr="NORM" finds them: (key, start, end) for all, overlapping ones too, by start and
+    then end; keys of one pattern in the order they were added. A dict of tuples instead of spaCy keeps
+    spaCy (about 75 MiB per process) out of the server."""
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, ...], list[str]] = {}
+        self._lengths: dict[str, list[int]] = {}  # first token -> pattern lengths starting with it, ascending
+
+    def add(self, key: str, patterns: Sequence[Sequence[str]]) -> None:
+        for pattern in patterns:
+            seq = tuple(pattern)
+            if not seq:
+                continue
+            keys = self._keys.setdefault(seq, [])
+            if key not in keys:
+                keys.append(key)
+            lengths = self._lengths.setdefault(seq[0], [])
+            if len(seq) not in lengths:
+                lengths.append(len(seq))
+                lengths.sort()
+
+    def __call__(self, norms: Sequence[str]) -> list[tuple[str, int, int]]:
+        seq = tuple(norms)
+        out: list[tuple[str, int, int]] = []
+        for start, first in enumerate(seq):
+            for length in self._lengths.get(first, ()):
+                end = start + length
+                if end > len(seq):
+                    break
+                out.extend((key, start, end) for key in self._keys.get(seq[start:end], ()))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 @dataclass(frozen=True)
 class PlaceHit:
     """A place found in the question: a municipality (code) or a region (region code), with its words."""
@@ -120,7 +156,7 @@ class PlaceMatcher:
     def __init__(self, lexicon: Lexicon, places: Sequence[Place]) -> None:
         self.lex = lexicon
         self.places = {p.code: p for p in places if p.code != 411}
-        self.matcher = PhraseMatcher(lexicon.nlp.vocab, attr="NORM")
+        self.matcher = PhraseMatcher()
         self._fuzzy: dict[str, int] = {}
         for p in self.places.values():
             names = {fold(p.name), fold(p.name).replace("-", " ")}
@@ -136,7 +172,7 @@ class PlaceMatcher:
                 self._add(f"R{code}", n)
         self.region_names = {code: label for code, (label, _) in REGIONS.items()}
 
-    def _pattern(self, text: str) -> Doc:
+    def _pattern(self, text: str) -> tuple[str, ...]:
         toks = tokenize(text)
         return self.lex.doc(toks)
 
@@ -150,14 +186,14 @@ class PlaceMatcher:
             docs.append(self.lex.doc(gen))
         self.matcher.add(key, docs)
 
-    def scan(self, toks: list[Tok], doc: Doc) -> PlaceScan:
+    def scan(self, toks: list[Tok], doc: Sequence[str]) -> PlaceScan:
+        """Places among the tokens; `doc` is the tokens' folded forms (Lexicon.doc)."""
         out = PlaceScan()
         spans = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
         taken: set[int] = set()
-        for match_id, start, end in spans:
+        for key, start, end in spans:
             if any(i in taken for i in range(start, end)):
                 continue
-            key = self.lex.nlp.vocab.strings[match_id]
             words = " ".join(t.text for t in toks[start:end])
             if key.startswith("M") and end - start == 1 and toks[start].fold.rstrip("s") in _COMMON_WORD_NAMES \
                     | {n + "s" for n in _COMMON_WORD_NAMES}:

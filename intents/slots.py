@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from intents import cues
 from intents import messages as msg
 from intents.cues import Cue
-from intents.figures import FigureChoice
+from intents.figures import FigureChoice, period_form
 from intents.places import Place, PlaceScan
-from intents.result import Draft
+from intents.result import Draft, Step
 from intents.text import Tok
-from intents.timeexpr import TREND_DEFAULT, TimeHit
+from intents.timeexpr import TREND_DEFAULT, TREND_QUARTERS, TimeHit
+from semantic_layer import phrases
 from semantic_layer.model import Catalog
 from semantic_layer.single import SIMILAR_BASIS
 from semantic_layer.spec import (
@@ -148,6 +149,7 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
             if op == Operation.COMPARE:
                 op = Operation.VALUE
     years = _years(s, op, ctx if follow else None, d)
+    metrics = [_period_form(m, years, catalog, d) for m in metrics]
     if op_words:
         d.step(op_words, OP_MEANING[op], "operation")
     elif op != Operation.VALUE:  # implied: by the comparison asked for, or kept from the conversation
@@ -178,6 +180,23 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
         s.missing = "municipality"
         return None
     return partial
+
+
+def _period_form(metric_id: str, years: Years, catalog: Catalog, d: Draft) -> str:
+    """A quarterly figure or its annual form, as the period asks (figures.period_form); the steps say which. A
+    figure without quarters asked for in quarters answers whole years, and says so."""
+    pick = period_form(catalog, metric_id, years)
+    old, new = catalog.get(metric_id), catalog.get(pick)
+    if old is None or new is None:
+        return pick
+    if years.unit == "quarter" and catalog.forms_of(old) is None:
+        d.notes.append(phrases.only_years(old.forms))
+    quarters = new.frequency.value == "quarter" and years.kind == "latest"
+    d.steps = [Step(st.words, new.label, st.kind) if st.kind in {"metric", "conversation"} and st.meaning == old.label
+               else Step(st.words, "seneste kvartal med data", st.kind)
+               if quarters and st.kind in {"years", "default"} and st.meaning == "seneste år med data" else st
+               for st in d.steps]
+    return pick
 
 
 def _name(s: Slots, code: int) -> str:
@@ -237,12 +256,16 @@ def _years(s: Slots, op: Operation, ctx: QuerySpec | None, d: Draft) -> Years:
             s.extra["year_unknown"] = s.time.words
             return Years()
         year = base + s.time.relative
-        d.step(s.time.words, str(year), "years")
-        return Years.single(year)
+        y = Years.single(year, s.time.quarter)
+        d.step(s.time.words, msg.years_phrase(y).strip().removeprefix("i "), "years")
+        return y
     if s.time is not None:
         if s.time.note:
             d.notes.append(s.time.note)
         if op == Operation.TREND and s.time.years.kind == "latest":
+            if s.time.years.unit == "quarter":  # "udviklingen kvartal for kvartal"
+                d.step(s.time.words, "de seneste 8 kvartaler med data", "years")
+                return TREND_QUARTERS
             d.step(s.time.words, "de seneste 10 år med data", "years")
             return TREND_DEFAULT
         d.step(s.time.words, s.time.meaning, "years")

@@ -1,21 +1,25 @@
-"""Years in a question: one year, ranges, open ranges, the last n years, or the latest year.
+"""Years in a question: one year, ranges, open ranges, the last n years, or the latest year; and quarters:
+one quarter ("4. kvartal 2025", "2025K4"), the last n quarters, the latest quarter.
 
 Four-digit numbers 1900-2100 are years even outside the data (the caller says which years exist);
 numbers inside age groups ("0-13-årig", "65+") and thousands ("pr. 1.000") are tokens of other kinds
-and never reach this module.
+and never reach this module. Words that only say what the period is counted in ("kvartalsvis", "årligt",
+"om året") set `Years.unit` on whatever else the question says, so a quarterly figure answers in its form.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from intents.text import NUMBER_WORDS, Tok
 from semantic_layer.spec import Years
 
 FIRST_YEAR = 1993  # first year of the ministry's series; used for "indtil 2010" (a range needs a start)
-# Trend without years ("vis udviklingen"): the last ten years with data.
+# Trend without years ("vis udviklingen"): the last ten years with data; in quarters ("kvartalsvis"): the last eight.
 TREND_DEFAULT = Years(kind="last_n", last_n=10)
+TREND_QUARTERS = Years(kind="last_n", last_n=8, unit="quarter")
 
 _NUMW = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 
@@ -28,6 +32,7 @@ class TimeHit:
     note: str | None = None
     token_ids: frozenset[int] = frozenset()
     relative: int | None = None  # "året før" = -1, "det år" = 0: counted from the conversation's year
+    quarter: int | None = None  # with `relative`: a quarter of that year ("og 3. kvartal?")
 
 
 def is_year(tok: Tok) -> bool:
@@ -48,7 +53,16 @@ def _shape(toks: list[Tok]) -> tuple[str, list[int]]:
     return "".join(parts), owner
 
 
+_ORDINAL = {"foerste": 1, "anden": 2, "andet": 2, "tredje": 3, "fjerde": 4, "sidste": 4}
+# "4. kvartal", "fjerde kvartal", "kvartal 4", "K4"/"Q4" (groups: digit, ordinal, digit after, digit of K4)
+_QUARTER = (r"(?:(\d) (?:kvartal|kvt)|(foerste|anden|andet|tredje|fjerde|sidste) (?:kvartal|kvt)"
+            r"|(?:[kq]|kvartal) (\d)|[kq](\d))")
 _RULES: list[tuple[str, str]] = [
+    ("quarter", rf"\b{_QUARTER} (?:i |af )?Y(\d{{4}})\b"),
+    ("quarter_after", rf"\bY(\d{{4}}),? {_QUARTER}(?!\w)"),
+    ("last_n_quarters", rf"\b(?:sidste|seneste|forrige|foregaaende) (\d{{1,2}}|{_NUMW}) kvartaler\b"),
+    ("latest_quarter", r"\b(?:seneste|sidste|nyeste|aktuelle|forrige|dette) kvartal\b"),
+    ("quarter_of", rf"\b{_QUARTER}(?!\w)"),
     ("range", r"(?:(?:fra|mellem|perioden|aarene) )?Y(\d{4}) (?:(?:til og med|til|og|frem til) )?Y(\d{4})"),
     ("after_y", r"\befter Y(\d{4})"),
     ("since", r"\b(?:siden|fra og med|fra|startende i|begyndende i) Y(\d{4})"),
@@ -60,14 +74,41 @@ _RULES: list[tuple[str, str]] = [
     ("same", r"\b(?:det|samme) aar\b|\bdette aar\b"),
     ("last_year", r"\b(?:sidste|forrige) aar\b|\bi fjor\b|\bsidste aars\b"),
     ("this_year", r"\bi aar\b"),
+    ("latest_year", r"\b(?:seneste|nyeste) (?:hele )?aar\b"),
     ("latest", r"\b(?:seneste|nyeste|aktuelle|aktuel|nuvaerende|i dag|lige nu|nu)\b"),
 ]
 _COMPILED = [(k, re.compile(p)) for k, p in _RULES]
 
 
+# Words saying only what the period is counted in: quarters or whole years.
+_UNITS: list[tuple[Literal["quarter", "year"], re.Pattern[str]]] = [  # the year's first: "gns. af 4 kvartaler"
+    ("year", re.compile(r"\b(?:gns|gennemsnit\w*|sum|summen) af (?:4|fire) kvartaler\b|\baarlig\w*|\bom aaret\b"
+                        r"|\bpaa et aar\b|\bhele aaret\b|\baarsgennemsnit\w*|\baarstal\w*|\bhelaar\w*")),
+    ("quarter", re.compile(r"\bkvartal for kvartal\b|\b(?:hvert|pr|per|i) kvartal\w*|\bkvartal\w*")),
+]
+
+
 def find_years(toks: list[Tok]) -> TimeHit | None:
     """The time expression of the question, or None when it names none (the caller defaults to latest)."""
     shape, owner = _shape(toks)
+    hit = _period(toks, shape, owner)
+    for unit, rx in _UNITS:
+        m = rx.search(shape)
+        if not m or (hit is not None and (hit.years.unit is not None or hit.relative is not None)):
+            continue
+        ids = frozenset(owner[j] for j in range(m.start(), m.end()) if owner[j] >= 0)
+        words = " ".join(toks[i].text for i in sorted(ids))
+        if hit is None:
+            meaning = "seneste kvartal med data" if unit == "quarter" else "seneste år med data"
+            return TimeHit(Years(unit=unit), words, meaning, token_ids=ids)
+        ids |= hit.token_ids
+        return replace(hit, years=hit.years.model_copy(update={"unit": unit}), token_ids=ids,
+                       words=" ".join(toks[i].text for i in sorted(ids)),
+                       meaning=hit.meaning + (", kvartalsvis" if unit == "quarter" else ", hele år"))
+    return hit
+
+
+def _period(toks: list[Tok], shape: str, owner: list[int]) -> TimeHit | None:
     for kind, rx in _COMPILED:
         m = rx.search(shape)
         if not m:
@@ -87,7 +128,35 @@ def find_years(toks: list[Tok]) -> TimeHit | None:
     return None
 
 
+def _quarter(m: re.Match[str], first: int) -> int | None:
+    """The quarter named by the _QUARTER groups starting at group `first` (digit, ordinal, "K4"/"kvartal 4")."""
+    digit, ordinal, after, short = m.group(first), m.group(first + 1), m.group(first + 2), m.group(first + 3)
+    q = _ORDINAL[ordinal] if ordinal else int(digit or after or short)
+    return q if 1 <= q <= 4 else None
+
+
 def _build(kind: str, m: re.Match[str], words: str, ids: frozenset[int]) -> TimeHit | None:
+    if kind in {"quarter", "quarter_after"}:
+        year, q = (int(m.group(5)), _quarter(m, 1)) if kind == "quarter" else (int(m.group(1)), _quarter(m, 2))
+        if q is None:
+            return None
+        return TimeHit(Years.single(year, q), words, f"{q}. kvartal {year}", token_ids=ids)
+    if kind == "quarter_of":  # "og 3. kvartal?": a quarter of the conversation's year
+        q = _quarter(m, 1)
+        if q is None or m.group(2) == "sidste":
+            return None
+        return TimeHit(Years(unit="quarter"), words, f"{q}. kvartal", token_ids=ids, relative=0, quarter=q)
+    if kind == "latest_quarter":
+        return TimeHit(Years(unit="quarter"), words, "seneste kvartal med data", token_ids=ids)
+    if kind == "last_n_quarters":
+        raw = m.group(1)
+        n = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw, 0)
+        if n < 1:
+            return None
+        if n == 1:
+            return TimeHit(Years(unit="quarter"), words, "seneste kvartal med data", token_ids=ids)
+        return TimeHit(Years(kind="last_n", last_n=n, unit="quarter"), words, f"de seneste {n} kvartaler med data",
+                       token_ids=ids)
     if kind == "range":
         a, b = sorted((int(m.group(1)), int(m.group(2))))
         return TimeHit(Years.between(a, b), words, f"{a}-{b}", token_ids=ids)
@@ -115,9 +184,12 @@ def _build(kind: str, m: re.Match[str], words: str, ids: frozenset[int]) -> Time
         return _latest(words, ids, "Jeg har brugt det seneste år med data.")
     if kind == "this_year":
         return _latest(words, ids, "Årets tal er ikke opgjort endnu; jeg har brugt det seneste år med data.")
+    if kind == "latest_year":
+        return TimeHit(Years(unit="year"), words, "seneste år med data", token_ids=ids)
     return TimeHit(Years(), words, "seneste år med data", token_ids=ids)
 
 
 def _latest(words: str, ids: frozenset[int], note: str) -> TimeHit:
-    """'Sidste år' means the latest year with data: the caller knows which that is, the parser does not."""
-    return TimeHit(Years(), words, "seneste år med data", note, ids)
+    """'Sidste år' means the latest year with data: the caller knows which that is, the parser does not. It is a
+    whole year: a quarterly figure gives its latest year, not its latest quarter."""
+    return TimeHit(Years(unit="year"), words, "seneste år med data", note, ids)

@@ -262,6 +262,12 @@ def forms_problems(m: Metric) -> list[str]:
     return problems
 
 
+# The warehouse's figures and their frequency: yearly ones by their current vintage, quarterly ones (which have no
+# annual vintage) from `figures`.
+FIGURES_SQL = ("SELECT figure, 'year' FROM current_vintage UNION "
+               "SELECT figure, frequency FROM figures WHERE frequency = 'quarter'")
+
+
 def validate_against_warehouse(catalog: Catalog, figures: Iterable[str] | Mapping[str, str]) -> list[Issue]:
     """Every warehouse figure has an entry and every entry has warehouse data; given the warehouse's frequency per
     figure ('year' | 'quarter'), each entry's frequency is the warehouse's."""

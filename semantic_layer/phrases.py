@@ -12,19 +12,41 @@ no template computes a number.
 
 from __future__ import annotations
 
-from semantic_layer.model import Aggregation, Catalog, Forms, Gender, Metric, Number
+from typing import NamedTuple
+
+from semantic_layer.model import Aggregation, Catalog, Forms, FromQuarters, Gender, Metric, Number
 from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec, Years
 
 
+class Period(NamedTuple):
+    """The time of a number: a year, or a quarter (1-4) of it. Orders in time; written "2023" or "4. kvartal 2025"."""
+
+    year: int
+    quarter: int = 0  # 0: the whole year
+
+    def __str__(self) -> str:
+        return f"{self.quarter}. kvartal {self.year}" if self.quarter else str(self.year)
+
+
+When = int | Period  # what the sentences below write after "i": a year or a quarter
+
+
+def quarter_label(quarter: int | None) -> str:
+    """A table's quarter cell: "4. kvartal" ("" for a whole year)."""
+    return f"{quarter}. kvartal" if quarter else ""
+
+
 def years_phrase(years: Years) -> str:
-    """" i 2019", " fra 2015 til 2020", " siden 2015", " de seneste 5 år" or "" (the latest year)."""
+    """" i 2019", " fra 2015 til 2020", " siden 2015", " de seneste 5 år", " i 4. kvartal 2025",
+    " kvartalsvis i 2024", " de seneste 8 kvartaler" or "" (the latest period)."""
+    quarterly = " kvartalsvis" if years.unit == "quarter" and not years.quarter else ""  # every quarter of the years
     if years.kind == "single" and years.start:
-        return f" i {years.start}"
+        return f"{quarterly} i {Period(years.start, years.quarter or 0)}"
     if years.kind == "range" and years.start:
-        return f" fra {years.start} til {years.end}" if years.end else f" siden {years.start}"
+        return quarterly + (f" fra {years.start} til {years.end}" if years.end else f" siden {years.start}")
     if years.kind == "last_n" and years.last_n:
-        return f" de seneste {years.last_n} år"
-    return ""
+        return f" de seneste {years.last_n} {'kvartaler' if years.unit == 'quarter' else 'år'}"
+    return ""  # the latest: a quarterly figure's own question gives its latest quarter, a year's its latest year
 
 
 def listing(items: list[str]) -> str:
@@ -224,7 +246,7 @@ def change(rising: bool, amount: str, relative: str = "") -> str:
 
 
 # -- sentences -----------------------------------------------------------------------------------------------------
-def value_sentence(forms: Forms, place: str, value: str, year: int, tail: str = "", note: str = "") -> str:
+def value_sentence(forms: Forms, place: str, value: str, year: When, tail: str = "", note: str = "") -> str:
     """"Udskrivningsprocenten i Odense var 25,50 % i 2023, 0,48 procentpoint højere end landsgennemsnittet (…)."
     `note` goes in brackets after the year ("(19 kommuner)"); `tail` after a comma."""
     text = f"{capitalized(forms.definite)} i {place} var {value} i {year}"
@@ -232,18 +254,18 @@ def value_sentence(forms: Forms, place: str, value: str, year: int, tail: str = 
     return sentence(text + (f", {tail}" if tail else ""))
 
 
-def yes_no_sentence(forms: Forms, place: str, answer: str, year: int) -> str:
+def yes_no_sentence(forms: Forms, place: str, answer: str, year: When) -> str:
     """A yes/no figure has no "higher than": "Tilskuddet til pasning af egne børn i Odense i 2017: ja."."""
     return sentence(f"{capitalized(forms.definite)} i {place} i {year}: {answer}")
 
 
-def missing_sentence(forms: Forms, place: str, year: int, status: str) -> str:
+def missing_sentence(forms: Forms, place: str, year: When, status: str) -> str:
     """A cell without a number: "Tallet for udskrivningsprocenten i Odense i 2023 mangler i kilden."."""
     state = "er udefineret" if status == "undefined" else "mangler"
     return f"Tallet for {forms.definite} i {place} i {year} {state} i kilden."
 
 
-def values_sentence(forms: Forms, year: int, parts: list[tuple[str, str]], national: str | None = None,
+def values_sentence(forms: Forms, year: When, parts: list[tuple[str, str]], national: str | None = None,
                     highest_first: bool = False) -> str:
     """Several municipalities at once: "Udskrivningsprocenten i 2023, højeste først: Odense 25,50 %, Aalborg …;
     hele landet 25,02 %."."""
@@ -263,8 +285,35 @@ def position_sentence(place: str, position: str, of: str) -> str:
     return f"{place} ligger {position} {of} i sammenligningen (højeste først)."
 
 
-def years_shown(first: int, last: int, chart: bool = False) -> str:
-    return f"{'Tabellen og grafen viser' if chart else 'Tabellen viser'} årene {first}–{last}."
+def years_shown(first: When, last: When, chart: bool = False) -> str:
+    """"Tabellen viser årene 2015–2023."; quarters: "Tabellen viser perioden 1. kvartal 2024–4. kvartal 2025."."""
+    span = "perioden" if isinstance(first, Period) and first.quarter else "årene"
+    return f"{'Tabellen og grafen viser' if chart else 'Tabellen viser'} {span} {first}–{last}."
+
+
+# -- a quarterly figure and its years --------------------------------------------------------------------------------
+def annual_form_sentence(how: FromQuarters) -> str:
+    """Said with a year formed of four quarters: which annual form it is."""
+    if how == FromQuarters.SUM:
+        return "Årstallet er summen af årets fire kvartaler."
+    return "Årstallet er gennemsnittet af årets fire kvartaler."
+
+
+def only_years(forms: Forms) -> str:
+    """Said when a figure without quarters is asked for in quarters."""
+    return f"{capitalized(forms.definite)} opgøres kun for hele år, ikke pr. kvartal; svaret gælder hele år."
+
+
+def no_data_for(forms: Forms, asked: str, first: When, last: When) -> str:
+    """"Der er ingen tal for X i 2030. Der findes tal for årene 2007–2025." (or for 1. kvartal 2007–4. kvartal 2025)."""
+    span = "perioden" if isinstance(first, Period) and first.quarter else "årene"
+    return f"Der er ingen tal for {forms.definite} i {asked}. Der findes tal for {span} {first}–{last}."
+
+
+def incomplete_year(year: int, last: Period) -> str:
+    """Why a year that has begun has no annual value."""
+    return (f"{year} har kun tal til og med {last}, og et år uden alle fire kvartaler har ingen årsværdi. "
+            f"Spørg fx om {last}.")
 
 
 SIMILAR_METHOD = ("Sammenlignelige kommuner er de nærmeste efter socioøkonomisk indeks og indbyggertal "
@@ -277,7 +326,7 @@ def similar_sentence(names: list[str]) -> str:
     return head + SIMILAR_METHOD
 
 
-def trend_sentence(forms: Forms, place: str, first: str, first_year: int, last: str, last_year: int,
+def trend_sentence(forms: Forms, place: str, first: str, first_year: When, last: str, last_year: When,
                    changed: str | None, group: bool = False) -> str:
     """"Udskrivningsprocenten i København gik fra 23,80 % i 2015 til 23,70 % i 2023, et fald på …"; unchanged:
     "… var uændret 23,80 % fra 2015 til 2023."; a group is its own subject ("Nabokommunernes gennemsnit gik
@@ -296,19 +345,19 @@ def national_trend_sentence(forms: Forms, direction: int, amount: str, named: bo
     return f"I hele landet {'steg' if direction > 0 else 'faldt'} {it} med {amount} i samme periode."
 
 
-def rank_top_sentence(forms: Forms, place: str, scope: str, adjective: str, year: int, value: str) -> str:
+def rank_top_sentence(forms: Forms, place: str, scope: str, adjective: str, year: When, value: str) -> str:
     """"København har det højeste indbyggertal i 2024: 659.350."."""
     return sentence(f"{place}{scope} har {forms.superlative(adjective)} i {year}: {value}")
 
 
-def rank_shared_sentence(forms: Forms, sharing: str, scope: str, place: str, adjective: str, year: int, value: str,
+def rank_shared_sentence(forms: Forms, sharing: str, scope: str, place: str, adjective: str, year: When, value: str,
                          names: list[str]) -> str:
     """"10 kommuner deler 1.-pladsen med den højeste grundskyldspromille i 2023 (34,000 promille): …"."""
     return sentence(f"{sharing}{scope} deler {place} med {forms.superlative(adjective)} i {year} ({value}): "
                     f"{listing(names)}")
 
 
-def rank_list_sentence(forms: Forms, listed: str, scope: str, adjective: str, year: int, items: str) -> str:
+def rank_list_sentence(forms: Forms, listed: str, scope: str, adjective: str, year: When, items: str) -> str:
     """"De 5 kommuner med den laveste udskrivningsprocent i 2022: Frederiksberg (22,80 %), …"."""
     return sentence(f"De {listed}{scope} med {forms.superlative(adjective)} i {year}: {items}")
 
@@ -332,12 +381,12 @@ def rank_position(place: str, position: str, of: str) -> str:
     return f"{place} er {position} {of}."
 
 
-def rank_order(forms: Forms, year: int, adjective: str) -> str:
+def rank_order(forms: Forms, year: When, adjective: str) -> str:
     """How a ranking is made (the calculation of a position)."""
     return f"ordnet efter {forms.definite} i {year}, {adjective} først; lige store værdier deler pladsen"
 
 
-def map_sentence(forms: Forms, count: str, year: int, highest: tuple[str, str], lowest: tuple[str, str]) -> str:
+def map_sentence(forms: Forms, count: str, year: When, highest: tuple[str, str], lowest: tuple[str, str]) -> str:
     """"Kortet viser udskrivningsprocenten for 98 kommuner i 2023. Højest: Læsø (26,30 %); lavest: …"."""
     return (f"Kortet viser {forms.definite} for {count} i {year}. Højest: {highest[0]} ({highest[1]}); "
             f"lavest: {lowest[0]} ({lowest[1]}).")
@@ -357,7 +406,7 @@ def savings_level(benchmark: Benchmark, region: str = "regionen") -> str:
     return _SAVINGS_AGAINST[benchmark][1].format(region=region)
 
 
-def savings_sentence(forms: Forms, place: str, value: str, year: int, benchmark: Benchmark, bench_value: str,
+def savings_sentence(forms: Forms, place: str, value: str, year: When, benchmark: Benchmark, bench_value: str,
                      region: str, amount: str, saving: bool) -> str:
     """The municipality against the benchmark, then the råderum (or that there is none)."""
     against = _SAVINGS_AGAINST[benchmark][0].format(value=bench_value, region=region)
@@ -370,7 +419,7 @@ def savings_sentence(forms: Forms, place: str, value: str, year: int, benchmark:
                    f"året, så der er intet råderum mod dette benchmark.")
 
 
-def savings_basis(persons: str, population: str, year: int) -> str:
+def savings_basis(persons: str, population: str, year: When) -> str:
     return (f"Beregning: (egen værdi − benchmark) × {persons} ({population} i {year}). Forudsætter uændret "
             f"befolkning og at forskellen alene skyldes udgiftsniveau, ikke serviceniveau eller udgiftsbehov.")
 
@@ -408,22 +457,22 @@ def no_savings(forms: Forms) -> str:
 
 
 # -- chart titles --------------------------------------------------------------------------------------------------
-def _in_year(year: int | None) -> str:
+def _in_year(year: When | None) -> str:
     return f" i {year}" if year else ""
 
 
-def chart_title(forms: Forms, year: int | None, national: bool = False) -> str:
+def chart_title(forms: Forms, year: When | None, national: bool = False) -> str:
     """A bar chart or a map of one year: "Udskrivningsprocenten i 2023 (rød linje: hele landet)"."""
     return f"{capitalized(forms.definite)}{_in_year(year)}" + (NATIONAL_RULE if national else "")
 
 
-def rank_title(forms: Forms, adjective: str, year: int | None, one: bool, national: bool = False) -> str:
+def rank_title(forms: Forms, adjective: str, year: When | None, one: bool, national: bool = False) -> str:
     """"Kommunerne med den laveste udskrivningsprocent i 2022 (rød linje: hele landet)"."""
     return (f"{'Kommunen' if one else 'Kommunerne'} med {forms.superlative(adjective)}{_in_year(year)}"
             + (NATIONAL_RULE if national else ""))
 
 
-def trend_title(forms: Forms, first: int | None, last: int | None) -> str:
+def trend_title(forms: Forms, first: When | None, last: When | None) -> str:
     """"Udviklingen i udskrivningsprocenten, 2015–2023"."""
     if first is None or last is None:
         return f"Udviklingen i {forms.definite}"

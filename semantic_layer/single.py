@@ -2,15 +2,29 @@
 
 Passes, one concern each: members (which municipalities) -> year predicate -> cells ->
 group average / national figure / rank / savings -> one UNION ALL in RESULT_COLUMNS order.
+
+A quarterly figure reads quarterly_observations / quarterly_national instead, and its rows carry the quarter
+as well (QUARTER_COLUMNS): every grouping, ranking and join is then per (year, quarter), the latest period is
+the latest quarter, and group averages weigh by the population of the quarter's year.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp, select
 
-from semantic_layer.model import Aggregation, Metric
+from semantic_layer.model import Aggregation, Frequency, Metric
 from semantic_layer.spec import NATIONAL_CODE, REGION_CODES, Benchmark, Comparison, ComparisonKind, Operation, QuerySpec
-from semantic_layer.sqlbits import RESULT_COLUMNS, codes, col, lit, not_null, row, table, weighted_mean
+from semantic_layer.sqlbits import (
+    QUARTER_COLUMNS,
+    RESULT_COLUMNS,
+    codes,
+    col,
+    lit,
+    not_null,
+    row,
+    table,
+    weighted_mean,
+)
 
 SIMILAR_BASIS = "Socioøkonomisk indeks"
 
@@ -50,6 +64,23 @@ class SinglePlan:
         self.ctes: list[tuple[str, exp.Expression]] = []
         self.group_label: str | None = None
         self.region: exp.Expression = exp.Null()
+        self.quarterly = metric.frequency == Frequency.QUARTER
+        self.columns = QUARTER_COLUMNS if self.quarterly else RESULT_COLUMNS
+        self.cells_table = "quarterly_observations" if self.quarterly else "observations"
+        self.national_table = "quarterly_national" if self.quarterly else "national"
+
+    def _row(self, **columns: exp.Expr) -> list[exp.Expr]:
+        return row(self.columns, **columns)
+
+    def _period(self, alias: str | None = None) -> list[exp.Expr]:
+        """The columns of a row's period: the year, and for a quarterly figure its quarter."""
+        return [col("year", alias), col("quarter", alias)] if self.quarterly else [col("year", alias)]
+
+    def _index(self, alias: str | None = None) -> exp.Expression:
+        """The period as one number: the year, or year x 4 + quarter (consecutive quarters differ by one)."""
+        if not self.quarterly:
+            return col("year", alias)
+        return exp.Add(this=exp.Mul(this=col("year", alias), expression=lit(4)), expression=col("quarter", alias))
 
     # -- members and years -----------------------------------------------------------------------
     def _members(self) -> exp.Expr | None:
@@ -116,26 +147,35 @@ class SinglePlan:
                 .join(me.subquery("me"), join_type="cross", copy=False).order_by(distance, copy=False)
                 .limit(n + 1, copy=False))
 
-    def _latest(self, anchored: bool) -> exp.Expression:
+    def _latest(self, anchored: bool, quarters: bool = False) -> exp.Expression:
+        """The latest year with data, or with `quarters` the latest quarter (as `_index`)."""
         where = exp.and_(col("figure").eq(self.fig), not_null(col("value")), copy=False)
         if anchored and self.spec.municipalities:
             where = exp.and_(where, col("municipality_code").isin(*codes(self.spec.municipalities), copy=False),
                              copy=False)
-        return (select(exp.func("max", col("year"))).from_(exp.to_table("observations"), copy=False)
+        latest = self._index() if quarters else col("year")
+        return (select(exp.func("max", latest)).from_(exp.to_table(self.cells_table), copy=False)
                 .where(where, copy=False).subquery())
 
-    def _years(self, year: exp.Expression) -> exp.Expr:
+    def _years(self, alias: str | None = None) -> exp.Expr:
+        """The period predicate on the rows of `alias`: years, or for a quarterly figure also quarters."""
         y = self.spec.years
+        year = col("year", alias)
         anchored = self.spec.operation not in (Operation.RANK, Operation.DISTRIBUTION)
         if y.kind == "single":
-            return year.eq(lit(y.start))
+            if self.quarterly and y.quarter is not None:
+                return exp.and_(year.eq(lit(y.start)), col("quarter", alias).eq(lit(y.quarter)), copy=False)
+            return year.eq(lit(y.start))  # a quarterly figure: every quarter of the year
         if y.kind == "range":
             end = self._latest(anchored) if y.end is None else lit(y.end)  # "siden 2015": up to the last data
             return year.between(lit(y.start), end, copy=False)
         if y.kind == "last_n":
-            latest = self._latest(anchored)  # the last n years WITH data: not the empty years after them
-            return exp.and_(year > exp.Sub(this=latest, expression=lit(y.last_n)), year <= latest.copy(), copy=False)
-        return year.eq(self._latest(anchored))
+            quarters = self.quarterly and y.unit == "quarter"
+            index = self._index(alias) if quarters else year
+            latest = self._latest(anchored, quarters)  # the last n periods WITH data: not the empty ones after
+            return exp.and_(index > exp.Sub(this=latest, expression=lit(y.last_n)), index.copy() <= latest.copy(),
+                            copy=False)
+        return self._index(alias).eq(self._latest(anchored, self.quarterly))
 
     # -- parts -----------------------------------------------------------------------------------
     def _cells(self) -> exp.Expression:
@@ -143,24 +183,27 @@ class SinglePlan:
         role = (exp.Case().when(col("municipality_code", "o").isin(*codes(subjects), copy=False), lit("subject"))
                 .else_(lit("member")) if subjects else lit("member"))
         members = self._members()
-        where = exp.and_(col("figure", "o").eq(self.fig), self._years(col("year", "o")), copy=False)
+        where = exp.and_(col("figure", "o").eq(self.fig), self._years("o"), copy=False)
         if members is not None:
             where = exp.and_(where, members, copy=False)
-        return (select(*row(metric_id=self.mid, municipality_code=col("municipality_code", "o"),
-                            municipality=col("municipality_name", "mu"), year=col("year", "o"),
-                            value=col("value", "o"), status=col("status", "o"), role=role))
-                .from_(table("observations", "o"), copy=False)
+        return (select(*self._row(metric_id=self.mid, municipality_code=col("municipality_code", "o"),
+                                  municipality=col("municipality_name", "mu"), year=col("year", "o"),
+                                  value=col("value", "o"), status=col("status", "o"), role=role,
+                                  quarter=col("quarter", "o")))
+                .from_(table(self.cells_table, "o"), copy=False)
                 .join(table("municipalities", "mu"), on=col("municipality_code", "mu").eq(
                     col("municipality_code", "o")), copy=False)
                 .where(where, copy=False))
 
     def _group(self, source: str, where: exp.Expression | None, code: exp.Expression,
                label: exp.Expression, role: str = "group") -> exp.Expression:
-        """Aggregate `source` rows per year by the catalog's method (weights joined only when weighted)."""
-        query = select(*row(metric_id=self.mid, municipality_code=code, municipality=label, year=col("year", "g"),
-                            value=average(self.metric, col("value", "g"), col("persons", "w")),
-                            status=lit("computed"), role=lit(role),
-                            n_values=exp.func("count", col("value", "g")), n_members=exp.Count(this=exp.Star())))
+        """Aggregate `source` rows per period by the catalog's method (weights joined only when weighted: the
+        population of the period's year)."""
+        query = select(*self._row(metric_id=self.mid, municipality_code=code, municipality=label,
+                                  year=col("year", "g"), value=average(self.metric, col("value", "g"),
+                                                                       col("persons", "w")),
+                                  status=lit("computed"), role=lit(role), n_values=exp.func("count", col("value", "g")),
+                                  n_members=exp.Count(this=exp.Star()), quarter=col("quarter", "g")))
         query = query.from_(table(source, "g"), copy=False)
         if self.metric.aggregation == Aggregation.WEIGHTED:
             query = query.join(table("population_groups", "w"), join_type="left", on=exp.and_(
@@ -169,17 +212,18 @@ class SinglePlan:
                 copy=False), copy=False)
         if where is not None:
             query = query.where(where, copy=False)
-        return query.group_by(col("year", "g"), copy=False)
+        return query.group_by(*self._period("g"), copy=False)
 
     def _national(self) -> exp.Expression:
         if self.published:
-            return (select(*row(metric_id=self.mid, municipality_code=lit(0), municipality=lit("Hele landet"),
-                                year=col("year"), value=col("value"), status=col("status"), role=lit("national")))
-                    .from_(exp.to_table("national"), copy=False)
-                    .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
-        everyone = (select(col("municipality_code"), col("year"), col("value"))
-                    .from_(exp.to_table("observations"), copy=False)
-                    .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
+            return (select(*self._row(metric_id=self.mid, municipality_code=lit(0), municipality=lit("Hele landet"),
+                                      year=col("year"), value=col("value"), status=col("status"),
+                                      role=lit("national"), quarter=col("quarter")))
+                    .from_(exp.to_table(self.national_table), copy=False)
+                    .where(exp.and_(col("figure").eq(self.fig), self._years(), copy=False), copy=False))
+        everyone = (select(col("municipality_code"), *self._period(), col("value"))
+                    .from_(exp.to_table(self.cells_table), copy=False)
+                    .where(exp.and_(col("figure").eq(self.fig), self._years(), copy=False), copy=False))
         self.ctes.append(("everyone", everyone))
         return self._group("everyone", None, lit(0), lit("Hele landet (beregnet)"), role="national")
 
@@ -187,7 +231,7 @@ class SinglePlan:
         spec = self.spec
         cells = self._cells()  # may add the 'similar' CTE it reads from
         self.ctes.append(("cells", cells))
-        parts: list[exp.Query] = [select(*[col(c) for c in RESULT_COLUMNS]).from_(exp.to_table("cells"), copy=False)]
+        parts: list[exp.Query] = [select(*[col(c) for c in self.columns]).from_(exp.to_table("cells"), copy=False)]
         if self.group_label is not None:
             region = self.group_label == "region"
             code: exp.Expression = lit(None)
@@ -221,7 +265,7 @@ class SinglePlan:
         role_order = exp.Case().when(col("role").eq(lit("subject")), lit(0)).when(
             col("role").eq(lit("member")), lit(1)).else_(lit(2))
         final = select(exp.Star()).from_(result.subquery("r"), copy=False).order_by(
-            col("year"), rank_order if spec.operation == Operation.RANK else role_order, col("role"),
+            *self._period(), rank_order if spec.operation == Operation.RANK else role_order, col("role"),
             col("municipality_code"), copy=False)
         for name, query in self.ctes:
             final = final.with_(name, as_=query, copy=False)
@@ -231,10 +275,11 @@ class SinglePlan:
         order = exp.Order(expressions=[exp.Ordered(this=col("value"), desc=self.spec.rank_order == "desc",
                                                    nulls_first=False)])
         ranked = select(*[col(c) for c in RESULT_COLUMNS[:9]],
-                        exp.Window(this=exp.func("rank"), partition_by=[col("year")], order=order)
+                        exp.Window(this=exp.func("rank"), partition_by=self._period(), order=order)
                         .as_("rank", copy=False),
-                        exp.Window(this=exp.func("count", col("value")), partition_by=[col("year")])
-                        .as_("weight", copy=False)
+                        exp.Window(this=exp.func("count", col("value")), partition_by=self._period())
+                        .as_("weight", copy=False),
+                        *[col(c) for c in self.columns[len(RESULT_COLUMNS):]]
                         ).from_(exp.to_table("cells"), copy=False)
         self.ctes.append(("ranked", ranked))
         return select(exp.Star()).from_(exp.to_table("ranked"), copy=False).where(
@@ -243,28 +288,32 @@ class SinglePlan:
     def _benchmark(self) -> exp.Expression:
         benchmark = self.spec.benchmark
         if benchmark == Benchmark.LOWEST_QUARTILE:
-            everyone = (select(col("year"), col("value")).from_(exp.to_table("observations"), copy=False)
-                        .where(exp.and_(col("figure").eq(self.fig), self._years(col("year")), copy=False), copy=False))
-            return (select(*row(metric_id=self.mid, municipality=lit("lowest_quartile"),
-                                year=col("year", "e"),
-                                value=exp.func("quantile_cont", col("value", "e"), lit(0.25)),
-                                status=lit("computed"), role=lit("benchmark"),
-                                n_values=exp.func("count", col("value", "e")), n_members=exp.Count(this=exp.Star())))
-                    .from_(everyone.subquery("e"), copy=False).group_by(col("year", "e"), copy=False))
+            everyone = (select(*self._period(), col("value")).from_(exp.to_table(self.cells_table), copy=False)
+                        .where(exp.and_(col("figure").eq(self.fig), self._years(), copy=False), copy=False))
+            return (select(*self._row(metric_id=self.mid, municipality=lit("lowest_quartile"),
+                                      year=col("year", "e"),
+                                      value=exp.func("quantile_cont", col("value", "e"), lit(0.25)),
+                                      status=lit("computed"), role=lit("benchmark"),
+                                      n_values=exp.func("count", col("value", "e")),
+                                      n_members=exp.Count(this=exp.Star()), quarter=col("quarter", "e")))
+                    .from_(everyone.subquery("e"), copy=False).group_by(*self._period("e"), copy=False))
         source = "nat" if benchmark == Benchmark.COUNTRY else "grp"
         return select(*[col(c) if c != "role" else lit("benchmark").as_("role", copy=False)
-                        for c in RESULT_COLUMNS]).from_(source, copy=False)
+                        for c in self.columns]).from_(source, copy=False)
 
     def _savings(self) -> exp.Expression:
         """(own value - benchmark) x own denominator population, as KL's råderum."""
         persons = col("persons", "w")
-        return (select(*row(metric_id=self.mid, municipality_code=col("municipality_code", "s"),
-                            municipality=col("municipality", "s"), year=col("year", "s"),
-                            value=exp.Mul(this=exp.paren(exp.Sub(this=col("value", "s"), expression=col("value", "b"))),
-                                          expression=persons),
-                            status=lit("computed"), role=lit("savings"), weight=persons))
+        same_period = exp.and_(*[c.eq(col(c.name, "s")) for c in self._period("b")], copy=False)
+        return (select(*self._row(metric_id=self.mid, municipality_code=col("municipality_code", "s"),
+                                  municipality=col("municipality", "s"), year=col("year", "s"),
+                                  value=exp.Mul(this=exp.paren(exp.Sub(this=col("value", "s"),
+                                                                       expression=col("value", "b"))),
+                                                expression=persons),
+                                  status=lit("computed"), role=lit("savings"), weight=persons,
+                                  quarter=col("quarter", "s")))
                 .from_(table("cells", "s"), copy=False)
-                .join(table("bench", "b"), on=col("year", "b").eq(col("year", "s")), copy=False)
+                .join(table("bench", "b"), on=same_period, copy=False)
                 .join(table("population_groups", "w"), on=exp.and_(
                     col("group_id", "w").eq(lit(self.metric.denominator_population)),
                     col("municipality_code", "w").eq(col("municipality_code", "s")),

@@ -52,15 +52,23 @@ class MetricRef(_Frozen):
 
 
 class Years(_Frozen):
-    """One year, a range, the last n years with data, or the latest year with data (the default)."""
+    """One year, a range, the last n years with data, or the latest year with data (the default).
+
+    A quarterly figure counts in quarters: `quarter` picks one quarter of the single year ("4. kvartal 2025"),
+    and `unit` says what the question counted in: "quarter" ("seneste kvartal", "de seneste 8 kvartaler"),
+    "year" ("sidste år", "årligt") or None (not said: a quarterly figure then gives its latest quarter)."""
 
     kind: Literal["latest", "single", "range", "last_n"] = "latest"
     start: int | None = None
     end: int | None = None  # open-ended ranges ("siden 2018") leave end None: up to the latest year
-    last_n: int | None = None
+    last_n: int | None = None  # years, or quarters when unit is "quarter"
+    quarter: int | None = Field(default=None, ge=1, le=4)
+    unit: Literal["year", "quarter"] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Years:
+        if self.quarter is not None and (self.kind != "single" or self.unit != "quarter"):
+            raise ValueError("a quarter is one quarter of a single year")
         if self.kind == "single" and self.start is None:
             raise ValueError("single year needs start")
         if self.kind == "range" and self.start is None:
@@ -72,8 +80,15 @@ class Years(_Frozen):
         return self
 
     @classmethod
-    def single(cls, year: int) -> Years:
+    def single(cls, year: int, quarter: int | None = None) -> Years:
+        if quarter is not None:
+            return cls(kind="single", start=year, end=year, quarter=quarter, unit="quarter")
         return cls(kind="single", start=year, end=year)
+
+    @property
+    def in_quarters(self) -> bool:
+        """A quarterly figure answers in quarters: asked for quarters, or for no period at all (its latest)."""
+        return self.unit == "quarter" or (self.unit is None and self.kind == "latest")
 
     @classmethod
     def between(cls, start: int, end: int | None) -> Years:

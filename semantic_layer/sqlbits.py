@@ -6,6 +6,7 @@ from sqlglot import exp
 
 RESULT_COLUMNS = ("metric_id", "municipality_code", "municipality", "year", "value", "status", "role",
                   "n_values", "n_members", "rank", "weight")
+QUARTER_COLUMNS = (*RESULT_COLUMNS, "quarter")  # a quarterly figure's rows: the quarter (1-4) of the year
 
 
 def lit(value: object) -> exp.Expression:
@@ -34,9 +35,10 @@ def table(name: str, alias: str) -> exp.Expr:
     return exp.to_table(name).as_(alias, copy=False)
 
 
-def row(**columns: exp.Expr) -> list[exp.Expr]:
-    """A projection in RESULT_COLUMNS order; missing columns are NULL."""
-    return [columns.get(name, exp.Null()).as_(name, copy=False) for name in RESULT_COLUMNS]
+def row(names: tuple[str, ...] = RESULT_COLUMNS, **columns: exp.Expr) -> list[exp.Expr]:
+    """A projection in the order of `names` (RESULT_COLUMNS or QUARTER_COLUMNS); missing columns are NULL,
+    columns not in `names` are left out."""
+    return [columns.get(name, exp.Null()).as_(name, copy=False) for name in names]
 
 
 def weighted_mean(value: exp.Expression, weight: exp.Expression) -> exp.Expression:

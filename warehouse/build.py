@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from warehouse.dst_figures import (
     BIL707_FILE,
@@ -494,6 +493,8 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
 
 def build(data_dir: Path, target: Path, progress: Callable[[str], None] = lambda _: None) -> BuildReport:
     """Parse every source, write a new DuckDB file beside the target, check it, then swap it in."""
+    import pandas as pd  # only the build needs it: a server worker imports this module but never builds
+
     started = time.perf_counter()
     if not data_dir.is_dir():
         raise DataError("datamappen findes ikke (sæt NOEGLETAL_DATA_DIR)", f"{data_dir}:0")

@@ -30,7 +30,8 @@ class Results:
 
 
 class Warehouse:
-    """Opens the DuckDB file read-only per thread; reopens transparently when the file is swapped."""
+    """Opens the DuckDB file read-only per thread; reopens transparently when the file is swapped (and then
+    every thread reads the new file: see `_connect`)."""
 
     dialect = "duckdb"  # the SQL dialect the guard writes for this engine
 
@@ -43,8 +44,13 @@ class Warehouse:
         self._local = threading.local()
         # One watchdog for all threads: cheaper than a timer thread per query.
         self._deadlines: dict[int, tuple[float, duckdb.DuckDBPyConnection]] = {}
-        self._connections: list[duckdb.DuckDBPyConnection] = []  # every thread's, so close() reaches them all
+        # every thread's connection with the file it opened (inode, mtime), so close() reaches them all and a
+        # swapped file can retire the old ones; `_busy` counts the queries running on each connection
+        self._connections: dict[int, tuple[duckdb.DuckDBPyConnection, tuple[int, int]]] = {}
+        self._busy: dict[int, int] = {}
         self._registry_lock = threading.Lock()
+        self._idle = threading.Condition(self._registry_lock)
+        self._open_lock = threading.Lock()
         self._stop = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="warehouse-watchdog", daemon=True)
         self._watchdog.start()
@@ -59,27 +65,64 @@ class Warehouse:
                     con.interrupt()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection to the file now at `path`, marked busy (release with `_release`).
+
+        DuckDB's Python client shares one database instance between all connections to a path while any of
+        them is open (its instance cache). After `noegletal build` has swapped the file, a new connection
+        would therefore still read the old file as long as another thread's connection to it lives. So the
+        first thread to see the new file closes every other thread's connection to the old one (waiting for
+        queries still running on them, at most the time limit) before it connects."""
         info = self.path.stat()
         stamp = info.st_ino, info.st_mtime_ns
-        con = getattr(self._local, "con", None)
-        if con is not None and getattr(self._local, "stamp", None) == stamp:
-            return con
-        if con is not None:
-            con.close()
-        con = duckdb.connect(str(self.path), read_only=True, config={
-            "enable_external_access": False,
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-            "threads": 1,
-        })
-        # Connections of one process share the database instance: lock it once, not per thread.
-        if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:  # type: ignore[index]
-            con.execute("SET lock_configuration = true")
+        with self._registry_lock:
+            con = getattr(self._local, "con", None)
+            if con is not None and getattr(self._local, "stamp", None) == stamp and id(con) in self._connections:
+                self._busy[id(con)] = self._busy.get(id(con), 0) + 1
+                return con
+        with self._open_lock:
+            self._retire(stamp)
+            con = duckdb.connect(str(self.path), read_only=True, config={
+                "enable_external_access": False,
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "threads": 1,
+            })
+            # Connections of one process share the database instance: lock it once, not per thread.
+            if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:  # type: ignore[index]
+                con.execute("SET lock_configuration = true")
+            with self._registry_lock:
+                self._connections[id(con)] = (con, stamp)
+                self._busy[id(con)] = 1
         self._local.con = con
         self._local.stamp = stamp
-        with self._registry_lock:
-            self._connections.append(con)
         return con
+
+    def _retire(self, stamp: tuple[int, int]) -> None:
+        """Close every connection to a file other than `stamp` (this thread's too), once it is idle."""
+        deadline = time.monotonic() + self.timeout_s + 1.0
+        with self._registry_lock:
+            while True:
+                old = [key for key, (_, opened) in self._connections.items() if opened != stamp]
+                idle = [key for key in old if not self._busy.get(key)]
+                for key in idle:
+                    con, _ = self._connections.pop(key)
+                    self._busy.pop(key, None)
+                    try:
+                        con.close()
+                    except duckdb.Error:
+                        pass
+                if len(idle) == len(old) or time.monotonic() > deadline:
+                    return  # past the deadline a stuck query keeps its connection (and the old file) alive
+                self._idle.wait(timeout=0.05)
+
+    def _release(self, con: duckdb.DuckDBPyConnection) -> None:
+        with self._registry_lock:
+            left = self._busy.get(id(con), 1) - 1
+            if left > 0:
+                self._busy[id(con)] = left
+            else:
+                self._busy.pop(id(con), None)
+                self._idle.notify_all()
 
     def query(self, sql: str, params: list[Any] | None = None) -> Results:
         """Run one statement; stops it after the time limit and cuts the rows at the cap."""
@@ -103,6 +146,7 @@ class Warehouse:
             raise QueryError(f"Forespørgslen fejlede: {str(exc).splitlines()[0]}") from exc
         finally:
             self._deadlines.pop(key, None)
+            self._release(con)
         truncated = len(rows) > self.row_cap
         return Results(columns, rows[: self.row_cap], truncated, (time.perf_counter() - started) * 1000, sql,
                        params or [])
@@ -122,8 +166,9 @@ class Warehouse:
         if self._watchdog.is_alive() and self._watchdog is not threading.current_thread():
             self._watchdog.join(timeout=1)
         with self._registry_lock:
-            connections, self._connections = self._connections, []
-        for con in connections:
+            connections, self._connections = self._connections, {}
+            self._busy.clear()
+        for con, _ in connections.values():
             try:
                 con.close()
             except duckdb.Error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
@@ -46,7 +47,7 @@ CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'u
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+    return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz")
 
 
 def _error_response(request: Request, status: int, message: str) -> Response:
@@ -93,14 +94,67 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return _error_response(request, 500, FAULT_TEXT)
 
 
+# /readyz answers this question through the whole answer path (parser, compiler, warehouse, writer) before it
+# says "ready"; a figure every vintage has, for the latest year, so a rebuilt warehouse does not change the verdict.
+PROBE_QUESTION = "Hvad er udskrivningsprocenten i Gentofte?"
+PROBE_RETRY_S = 2.0  # after a failed probe, /readyz tries again at most this often
+
+
 def _warm_up(app: FastAPI) -> None:
-    """Build the assistant (and, on a first run, the warehouse) before the first question arrives."""
+    """Build the assistant (and, on a first run, the warehouse) and answer the probe question before the
+    first question arrives."""
     try:
         from assistant.service import get_assistant
 
         app.state.assistant = get_assistant()
     except Exception:
         log.exception("warming up the assistant failed; the first request will try again")
+        return
+    probe(app)
+
+
+def probe(app: FastAPI) -> bool:
+    """Answer PROBE_QUESTION once with this process's assistant; True (and app.state.ready) when it gave a
+    number. It goes through the whole answer path but not the conversation store: a probe leaves no
+    conversation behind."""
+    lock: threading.Lock = app.state.probe_lock
+    with lock:
+        if app.state.ready:
+            return True
+        app.state.probe_at = time.monotonic()
+        try:
+            from assistant.service import get_assistant
+
+            assistant = app.state.assistant = get_assistant()
+            answer, _ = assistant._answer(PROBE_QUESTION, None, "readyz")
+        except Exception:
+            log.exception("the readiness probe failed")
+            app.state.probe_error = "Assistenten kunne ikke indlæses eller svare; se serverens log."
+            return False
+        if answer.status != "answer" or not answer.observations:
+            log.error("the readiness probe got no answer: %s %r", answer.status, answer.text[:200])
+            app.state.probe_error = "Prøvespørgsmålet fik intet svar; se serverens log."
+            return False
+        app.state.probe_error = None
+        app.state.ready = True
+        return True
+
+
+async def ready_response(app: FastAPI) -> Response:
+    """/readyz: 200 once the assistant is loaded and has answered the probe question; until then 503 with a
+    Danish message ("starting" while the warm-up runs, "error" when loading or the probe failed; the probe is
+    then tried again, at most every PROBE_RETRY_S seconds)."""
+    if not app.state.ready:
+        warming = app.state.warm_up_thread
+        if warming is not None and warming.is_alive():
+            return JSONResponse({"status": "starting", "detail": "Assistenten indlæses; prøv igen om lidt."},
+                                status_code=503, headers={"Retry-After": "1"})
+        if time.monotonic() - app.state.probe_at >= PROBE_RETRY_S:
+            await run_in_threadpool(probe, app)
+    if app.state.ready:
+        return JSONResponse({"status": "ready"})
+    detail = app.state.probe_error or "Assistenten er ikke klar endnu; prøv igen om lidt."
+    return JSONResponse({"status": "error", "detail": detail}, status_code=503, headers={"Retry-After": "2"})
 
 
 def assistant_ready(app: FastAPI) -> bool:
@@ -147,11 +201,19 @@ def release_assistant(assistant: object | None) -> None:
             log.exception("closing the assistant failed")
 
 
+def _initial_state(app: FastAPI) -> None:
+    app.state.assistant = None
+    app.state.warm_up_thread = None
+    app.state.ready = False  # set by probe(): /readyz
+    app.state.probe_lock = threading.Lock()
+    app.state.probe_at = -PROBE_RETRY_S  # no probe yet: the first /readyz may try at once
+    app.state.probe_error = None
+
+
 def create_app(warm_up: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.assistant = None
-        app.state.warm_up_thread = None
+        _initial_state(app)
         if warm_up:
             app.state.warm_up_thread = threading.Thread(target=_warm_up, args=(app,), name="warm-up", daemon=True)
             app.state.warm_up_thread.start()
@@ -166,6 +228,7 @@ def create_app(warm_up: bool = True) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
+    _initial_state(app)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, server_error)
@@ -191,6 +254,13 @@ def create_app(warm_up: bool = True) -> FastAPI:
                   "swagger_favicon_url": "data:,"} if local else {}
         return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json",
                                    title="Nøgletal – API", **kwargs)
+
+    @app.get("/readyz", tags=["drift"], summary="Er serveren klar til spørgsmål?",
+             responses={503: {"description": "Ikke klar endnu (dansk besked i `detail`)"}})
+    async def readyz() -> Response:
+        """200 `{"status": "ready"}` når assistenten er indlæst og har besvaret et prøvespørgsmål; ellers 503
+        med en dansk besked. `/healthz` er livstegnet."""
+        return await ready_response(app)
 
     app.include_router(api.health_router)
     app.include_router(api.router)

@@ -8,15 +8,11 @@ import re
 import unicodedata
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from assistant.contract import Answer, MetricCard
 
 from .formatting import csv_cell, is_numeric
 
-_PLAIN_NUMBER_KEYS = {"year", "aar", "år", "code", "kode", "municipality_code", "komkode"}
+_PLAIN_NUMBER_KEYS = {"year", "aar", "år", "quarter", "kvartal", "code", "kode", "municipality_code", "komkode"}
 
 
 def file_stem(answer: Answer, turn: int) -> str:
@@ -65,6 +61,11 @@ def _card_rows(card: MetricCard) -> list[tuple[str, str]]:
 def table_xlsx(answer: Answer) -> bytes:
     """Sheet 'Tabel' with raw numbers and Danish-looking number formats; sheet 'Om tallene' with
     the question, the answer, the definitions, the sources and the SQL."""
+    # openpyxl (and the numpy it imports) only when someone downloads a workbook, not in every worker
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Tabel"

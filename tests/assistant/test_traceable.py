@@ -3,8 +3,9 @@ the answer lists in `derived` (with how it was computed and from what).
 
 The questions are the benchmark's (bench/questions.yaml) and the development sets (../shared/questions/dev.json
 and dev2.json, cases and conversations), all run through the real assistant in-process. Exempt are years
-(1990-2100), numbers inside the figures' own names, word forms and definitions ("pr. 1.000", "0-13-årig", "65+",
-"hovedkonto 5"), numbers inside municipality names, and the user's own words quoted back (»10«). Only answers are
+(1990-2100) and the quarters of the observations ("4. kvartal"), numbers inside the figures' own names, word forms
+and definitions ("pr. 1.000", "0-13-årig", "65+", "hovedkonto 5"), numbers inside municipality names, and the user's
+own words quoted back (»10«). Only answers are
 checked: a question back or a refusal shows no figures.
 """
 
@@ -67,6 +68,8 @@ def _blanked(answer: Answer) -> str:
     text = answer.text
     for name in _exempt_names(answer):
         text = re.sub(re.escape(name), BLANK, text, flags=re.IGNORECASE)
+    for quarter in {o.quarter for o in answer.observations if o.quarter}:  # a period, as a year is
+        text = text.replace(f"{quarter}. kvartal", BLANK)
     return NAME_PIECES.sub(BLANK, QUOTED.sub(BLANK, text))
 
 

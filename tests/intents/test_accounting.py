@@ -93,7 +93,7 @@ def test_every_option_of_an_ambiguous_term_is_its_own_figure(parser, term, metri
     assert r.status == "clarify" and r.options, (term, r.question)
     back = [parser.parse(o) for o in r.options]
     assert all(b.status == "spec" and b.spec is not None for b in back), [(o, b.question) for o, b in
-                                                                          zip(r.options, back)]
+                                                                          zip(r.options, back, strict=True)]
     ids = [b.spec.metric.id for b in back]  # type: ignore[union-attr]
-    assert len(set(ids)) == len(ids), list(zip(r.options, ids))
-    assert set(ids) <= set(metrics), list(zip(r.options, ids))
+    assert len(set(ids)) == len(ids), list(zip(r.options, ids, strict=True))
+    assert set(ids) <= set(metrics), list(zip(r.options, ids, strict=True))

@@ -73,19 +73,32 @@ PHRASINGS = [
     ("regk_kommunalbestyrelse", "Udgifter til kommunalbestyrelsesmedlemmer i Fanø"),
     ("regk_sekretariat_forvaltninger", "Hvad bruger Gentofte på sekretariat og forvaltninger pr. indbygger?"),
     ("regk_sekretariat_forvaltninger", "Udgifter til sekretariat og forvaltninger i Rudersdal 2024"),
+    # A year asks for the annual form (mean or sum of four quarters), no period for the latest quarter.
     ("kontanthjaelpsmodtagere_aarsgns", "Hvad er det årlige antal nettoledige kontanthjælpsmodtagere i Aarhus i 2024?"),
     ("kontanthjaelpsmodtagere_aarsgns", "Gennemsnitligt antal kontanthjælpsmodtagere i Lolland 2023"),
-    ("kontanthjaelpsmodtagere_pr_1000_aarsgns", "Nettoledige kontanthjælpsmodtagere pr. 1.000 indbyggere i Lolland"),
+    ("kontanthjaelpsmodtagere_pr_1000_aarsgns", "Nettoledige kontanthjælpsmodtagere pr. 1.000 indbyggere i Ærø 2023"),
     ("kontanthjaelpsmodtagere_pr_1000_aarsgns",
      "Hvor mange kontanthjælpsmodtagere er der pr. 1.000 indbyggere i Odense i 2025?"),
     ("anmeldte_forbrydelser_aar", "Hvor mange forbrydelser blev anmeldt i Odense i 2025?"),
     ("anmeldte_forbrydelser_aar", "Anmeldte forbrydelser i alt i Aalborg 2024"),
-    ("anmeldte_forbrydelser_pr_1000_aar", "Anmeldte forbrydelser pr. 1.000 indbyggere i København"),
-    ("anmeldte_forbrydelser_pr_1000_aar", "Hvad er kriminalitetsniveauet i Ishøj?"),
-    ("fuldtidsansatte_aarsgns", "Hvor mange fuldtidsansatte lønmodtagere har bopæl i Herning?"),
+    ("anmeldte_forbrydelser_pr_1000_aar", "Anmeldte forbrydelser pr. 1.000 indbyggere i København i 2024"),
+    ("anmeldte_forbrydelser_pr_1000_aar", "Hvad var kriminalitetsniveauet i Ishøj sidste år?"),
+    ("fuldtidsansatte_aarsgns", "Hvor mange fuldtidsansatte lønmodtagere havde bopæl i Herning i 2023?"),
     ("fuldtidsansatte_aarsgns", "Antal fuldtidsansatte lønmodtagere med bopæl i Vejle i 2024"),
-    ("fuldtidsansatte_pr_1000_aarsgns", "Fuldtidsansatte lønmodtagere pr. 1.000 indbyggere i Billund"),
-    ("fuldtidsansatte_pr_1000_aarsgns", "Hvor mange lønmodtagere pr. 1.000 indbyggere er der i Gentofte?"),
+    ("fuldtidsansatte_pr_1000_aarsgns", "Fuldtidsansatte lønmodtagere pr. 1.000 indbyggere i Billund i 2022"),
+    ("fuldtidsansatte_pr_1000_aarsgns", "Hvor mange lønmodtagere pr. 1.000 indbyggere var der i Gentofte i 2024?"),
+    ("kontanthjaelpsmodtagere_kvartal", "Hvor mange kontanthjælpsmodtagere har Odense?"),
+    ("kontanthjaelpsmodtagere_kvartal", "Nettoledige kontanthjælpsmodtagere i Aalborg i 3. kvartal 2025"),
+    ("kontanthjaelpsmodtagere_pr_1000_kvartal", "Nettoledige kontanthjælpsmodtagere pr. 1.000 indbyggere i Lolland"),
+    ("kontanthjaelpsmodtagere_pr_1000_kvartal", "Kontanthjælpsmodtagere pr. 1.000 indbyggere i Odense seneste kvartal"),
+    ("anmeldte_forbrydelser_kvartal", "Hvor mange forbrydelser blev anmeldt i Odense?"),
+    ("anmeldte_forbrydelser_kvartal", "Anmeldte forbrydelser i Aalborg i 2. kvartal 2025"),
+    ("anmeldte_forbrydelser_pr_1000_kvartal", "Anmeldte forbrydelser pr. 1.000 indbyggere i København"),
+    ("anmeldte_forbrydelser_pr_1000_kvartal", "Hvad er kriminalitetsniveauet i Ishøj?"),
+    ("fuldtidsansatte_kvartal", "Hvor mange fuldtidsansatte lønmodtagere har bopæl i Herning?"),
+    ("fuldtidsansatte_kvartal", "Antal fuldtidsansatte lønmodtagere i Vejle i 1. kvartal 2025"),
+    ("fuldtidsansatte_pr_1000_kvartal", "Fuldtidsansatte lønmodtagere pr. 1.000 indbyggere i Billund"),
+    ("fuldtidsansatte_pr_1000_kvartal", "Hvor mange lønmodtagere pr. 1.000 indbyggere er der i Gentofte?"),
 ]
 
 
@@ -143,12 +156,14 @@ def test_the_words_decide_between_overlapping_figures(parser, question, metric_i
     assert result.status == "spec" and result.spec.metric.id == metric_id, (result.status, result.options)
 
 
-def test_recipients_fit_the_new_count_and_the_old_rate_alike(parser):
-    """Plain "kontanthjælpsmodtagere" fits noegletal.dk's rate per 100 17-64-årige and AUK01's count: ask."""
+def test_recipients_counted_are_the_latest_quarter_and_the_old_rate_keeps_its_words(parser):
+    """"Hvor mange kontanthjælpsmodtagere" asks for a count: AUK01's latest quarter, not noegletal.dk's rate per
+    100 17-64-årige (to 2019), which its own words still find."""
     result = parser.parse("Hvor mange kontanthjælpsmodtagere har Odense?")
-    assert result.status == "clarify"
-    assert any("pr. 100 17-64-årige" in o for o in result.options)
-    assert any("nettoledige kontanthjælpsmodtagere" in o for o in result.options)
+    assert result.status == "spec" and result.spec.metric.id == "kontanthjaelpsmodtagere_kvartal"
+    assert result.spec.years.kind == "latest" and result.spec.years.in_quarters
+    rate = parser.parse("Hvor mange kontanthjælpsmodtagere er der pr. 100 17-64-årige i Odense?")
+    assert rate.status == "spec" and rate.spec.metric.id == "kontanthjaelpsmodtagere_pr_100"
 
 
 def test_municipal_staff_stays_staff(parser):

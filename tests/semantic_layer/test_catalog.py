@@ -6,12 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from semantic_layer.loader import CatalogError, Issue, load_catalog, parse_catalog, validate_against_warehouse
+from semantic_layer.loader import (
+    FIGURES_SQL,
+    CatalogError,
+    Issue,
+    load_catalog,
+    parse_catalog,
+    validate_against_warehouse,
+)
 from semantic_layer.model import POPULATION_GROUPS, Aggregation
 
 # 182 from noegletal.dk (and AUP02/FOLK1A), 35 from Statistics Denmark: INDKP101, BIL707 (count and
-# per 1,000), HFUDD11, REGK31 (25 functions), and the years of AUK01, STRAF11, LBESK69 (count and per 1,000)
+# per 1,000), HFUDD11, REGK31 (25 functions), and the years of AUK01, STRAF11, LBESK69 (count and per 1,000);
+# and the 6 quarterly figures those years are formed from
 FIGURES = 182 + 35
+QUARTERLY = 6
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -23,7 +32,7 @@ def _line(path: Path, text: str) -> int:
 
 
 def test_catalog_loads(catalog):
-    assert len(catalog.metrics) == FIGURES
+    assert len(catalog.metrics) == FIGURES + QUARTERLY
     assert len({m.id for m in catalog.metrics}) == len(catalog.metrics)
     assert {m.theme for m in catalog.metrics} <= {t.id for t in catalog.themes}
     for metric in catalog.metrics:
@@ -38,13 +47,20 @@ def test_catalog_has_no_warnings_either():
 
 
 def test_every_warehouse_figure_has_an_entry(catalog, warehouse):
-    figures = [r[0] for r in warehouse.query("SELECT figure FROM current_vintage").rows]
-    assert len(figures) == FIGURES
+    figures = dict(warehouse.query(FIGURES_SQL).rows)
+    assert len(figures) == FIGURES + QUARTERLY and list(figures.values()).count("quarter") == QUARTERLY
     assert validate_against_warehouse(catalog, figures) == []
 
 
+def test_a_figure_of_the_wrong_frequency_is_reported(catalog, warehouse):
+    figures = dict(warehouse.query(FIGURES_SQL).rows)
+    label = "Anmeldte forbrydelser i alt, kvartal"
+    (issue,) = validate_against_warehouse(catalog, figures | {label: "year"})
+    assert label in issue.message and "quarter i kataloget" in issue.message
+
+
 def test_validate_against_warehouse_reports_both_directions(catalog, warehouse):
-    figures = [r[0] for r in warehouse.query("SELECT figure FROM current_vintage").rows]
+    figures = [r[0] for r in warehouse.query(FIGURES_SQL).rows]
     dropped = "Udskrivningsprocent"
     issues = validate_against_warehouse(catalog, [f for f in figures if f != dropped] + ["Nyt nøgletal"])
     metric = catalog.by_label(dropped)
@@ -120,3 +136,34 @@ def test_invalid_yaml_names_the_line(tmp_path):
 def test_empty_directory_is_an_issue(tmp_path):
     catalog, issues = parse_catalog(tmp_path)
     assert catalog is None and len(issues) == 1
+
+
+QUARTERS_FILE = Path(__file__).parents[2] / "semantic_layer" / "catalog" / "dst_kvartal.yaml"
+
+
+def test_quarterly_figures_link_their_annual_form(catalog):
+    quarterly = [m for m in catalog.metrics if m.frequency == "quarter"]
+    assert len(quarterly) == QUARTERLY
+    for m in quarterly:
+        quarters, annual = catalog.forms_of(m)
+        assert quarters is m and catalog.forms_of(annual) == (m, annual) and catalog.quarterly_of(annual) is m
+        assert annual.from_quarters == ("sum" if m.source == "dst_straf11" else "mean")  # a flow, else a stock
+        assert (annual.unit, annual.aggregation, annual.denominator_population) == (
+            m.unit, m.aggregation, m.denominator_population)
+    assert catalog.forms_of(catalog.get("udskrivningsprocent")) is None
+
+
+@pytest.mark.parametrize(("old", "new", "marker", "words"), [
+    ("    annual_form: anmeldte_forbrydelser_aar\n", "", "id: anmeldte_forbrydelser_kvartal",
+     ["anmeldte_forbrydelser_kvartal", "annual_form"]),
+    ("    annual_form: anmeldte_forbrydelser_pr_1000_aar\n", "    annual_form: anmeldte_forbrydelser_aar\n",
+     "id: anmeldte_forbrydelser_pr_1000_kvartal", ["anmeldte_forbrydelser_aar", "unit"]),
+])
+def test_a_broken_link_to_the_annual_form_names_the_quarterly_figure(tmp_path, old, new, marker, words):
+    text = QUARTERS_FILE.read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "dst_kvartal.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    catalog, issues = parse_catalog(tmp_path)
+    assert catalog is None
+    line = _line(tmp_path / "dst_kvartal.yaml", marker)
+    assert any(i.line == line and all(w in i.message for w in words) for i in issues), [str(i) for i in issues]

@@ -16,8 +16,9 @@ TABLE = {"dst_indkp101": "INDKP101", "dst_bil707": "BIL707", "dst_hfudd11": "HFU
 
 
 def test_the_new_figures_are_there():
-    assert len(NEW) == 4 + 25 + 6
+    assert len(NEW) == 4 + 25 + 6 + 6  # the last 6: the quarters the 6 years of AUK01, STRAF11, LBESK69 are made of
     assert sum(m.source == "dst_regk31" for m in NEW) == 25
+    assert sum(m.frequency == "quarter" for m in NEW) == 6
 
 
 @pytest.mark.parametrize("metric", NEW, ids=lambda m: m.id)
@@ -26,7 +27,8 @@ def test_source_is_statistics_denmark_with_the_table(metric, warehouse):
     assert SOURCES[metric.source].startswith("Danmarks Statistik, " + table)
     assert metric.source_url == f"https://www.statistikbanken.dk/{table}"
     assert f"statistikbanken.dk/{table}" in metric.definition  # the definition cites where it comes from
-    assert warehouse.scalar("SELECT count(*) FROM observations WHERE figure = ? AND value IS NOT NULL",
+    cells = "quarterly_observations" if metric.frequency == "quarter" else "observations"
+    assert warehouse.scalar(f"SELECT count(*) FROM {cells} WHERE figure = ? AND value IS NOT NULL",
                             [metric.label]) > 0
 
 
@@ -61,9 +63,16 @@ def test_home_care_is_apart_from_elderly_per_67_plus():
     assert [b.year for b in home.breaks] == [2018]
 
 
-@pytest.mark.parametrize("metric", [m for m in NEW if m.file == "dst_kvartal.yaml"], ids=lambda m: m.id)
+@pytest.mark.parametrize("metric", [m for m in NEW if m.from_quarters], ids=lambda m: m.id)
 def test_years_of_quarterly_tables_say_how_the_year_is_formed(metric):
     how = "sum af 4 kvartaler" if metric.source == "dst_straf11" else "gns. af 4 kvartaler"
     assert metric.label.endswith(how)
     assert ("lagt sammen over årets fire kvartaler" if metric.source == "dst_straf11" and metric.unit == Unit.COUNT
             else "fire kvartaler") in metric.definition
+
+
+@pytest.mark.parametrize("metric", [m for m in NEW if m.frequency == "quarter"], ids=lambda m: m.id)
+def test_quarters_are_named_as_quarters(metric):
+    assert metric.label.endswith(", kvartal") and metric.short_name.endswith("i kvartalet")
+    how = "summen" if metric.source == "dst_straf11" else "gennemsnittet"
+    assert f"Et år er {how} af de fire kvartaler" in metric.definition

@@ -12,7 +12,7 @@ from semantic_layer.model import Forms, Gender, Number
 
 # 182 from noegletal.dk (and AUP02/FOLK1A), 35 from Statistics Denmark: INDKP101, BIL707 (count and
 # per 1,000), HFUDD11, REGK31 (25 functions), and the years of AUK01, STRAF11, LBESK69 (count and per 1,000)
-FIGURES = 182 + 35
+FIGURES = 182 + 35 + 6  # the last 6: quarterly figures (AUK01, STRAF11, LBESK69)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid" / "test.yaml"

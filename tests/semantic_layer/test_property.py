@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from semantic_layer.compiler import RESULT_COLUMNS
 from semantic_layer.guard import guard
-from semantic_layer.model import Aggregation
+from semantic_layer.model import Aggregation, Frequency
 from semantic_layer.spec import REGION_CODES, Comparison, MetricRef, QuerySpec, Years
+from semantic_layer.sqlbits import QUARTER_COLUMNS
 
 SAVINGS_EXCLUDED = {"skattegrundlag", "areal"}
 
@@ -18,7 +19,9 @@ def _years() -> st.SearchStrategy[Years]:
     ranged = st.tuples(st.integers(1993, 2024), st.integers(0, 31), st.booleans()).map(
         lambda t: Years.between(t[0], None if t[2] else min(2024, t[0] + t[1])))
     last_n = st.integers(1, 10).map(lambda n: Years(kind="last_n", last_n=n))
-    return st.one_of(single, ranged, last_n, st.just(Years()))
+    quarter = st.tuples(st.integers(2007, 2025), st.integers(1, 4)).map(lambda t: Years.single(*t))
+    quarters = st.integers(1, 12).map(lambda n: Years(kind="last_n", last_n=n, unit="quarter"))
+    return st.one_of(single, ranged, last_n, quarter, quarters, st.just(Years()))
 
 
 @st.composite
@@ -53,7 +56,8 @@ def test_random_specs_compile_guard_and_run(catalog, compiler, warehouse):
     def check(spec: QuerySpec) -> None:
         compiled = compiler.compile(spec)
         result = warehouse.query(guard(compiled.sql))
-        assert tuple(result.columns) == RESULT_COLUMNS
+        quarterly = spec.operation != "overview" and catalog.get(spec.metrics[0].id).frequency == Frequency.QUARTER
+        assert tuple(result.columns) == (QUARTER_COLUMNS if quarterly else RESULT_COLUMNS)
         for row in result.dicts():
             assert row["metric_id"] in {m.id for m in spec.metrics}
             if spec.years.kind == "single" and row["year"] is not None:

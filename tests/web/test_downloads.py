@@ -79,3 +79,13 @@ def test_report(client: TestClient, conversation: tuple[str, list[str]]) -> None
     assert first.select_one("table.report-table tbody tr") is not None
     assert "Kilde:" in first.select_one(".report-definition").text()
     assert client.get("/report/findes-ikke").status_code == 404
+
+
+def test_a_quarterly_answer_downloads_with_its_quarter(client: TestClient) -> None:
+    page = ask_page(client, "Hvor mange kontanthjælpsmodtagere har Odense?")
+    cid = page.select_one("input#conversation-id").get("value")
+    rows = list(csv.reader(io.StringIO(client.get(f"/download/{cid}/1.csv").content.decode("utf-8-sig")),
+                           delimiter=";"))
+    assert rows[0] == ["Område", "År", "Kvartal", "Værdi"] and rows[1] == ["Odense", "2025", "4", "527"]
+    sheet = load_workbook(io.BytesIO(client.get(f"/download/{cid}/1.xlsx").content))["Tabel"]
+    assert [c.value for c in sheet[2]] == ["Odense", 2025, 4, 527] and sheet["C2"].number_format == "0"

@@ -1,4 +1,4 @@
--- spec: {"operation":"value","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[173],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"latest","start":null,"end":null,"last_n":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- spec: {"operation":"value","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[173],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"latest","start":null,"end":null,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Seneste år med data for Lyngby-Taarbæks udskrivningsprocent
 WITH cells AS (
   SELECT

@@ -1,4 +1,4 @@
--- spec: {"operation":"overview","metrics":[{"id":"serviceudgifter_pr_indb"},{"id":"udskrivningsprocent"},{"id":"indbyggertal"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"latest","start":null,"end":null,"last_n":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- spec: {"operation":"overview","metrics":[{"id":"serviceudgifter_pr_indb"},{"id":"udskrivningsprocent"},{"id":"indbyggertal"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"latest","start":null,"end":null,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Overblik over Fredensborg: serviceudgifter, udskrivningsprocent og indbyggertal, seneste år
 WITH cells AS (
   SELECT

@@ -1,4 +1,4 @@
--- spec: {"operation":"trend","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"range","start":2015,"end":null,"last_n":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- spec: {"operation":"trend","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"range","start":2015,"end":null,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Fredensborgs udskrivningsprocent fra 2015 til seneste år
 WITH cells AS (
   SELECT

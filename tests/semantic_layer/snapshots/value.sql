@@ -1,4 +1,4 @@
--- spec: {"operation":"value","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2023,"end":2023,"last_n":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- spec: {"operation":"value","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2023,"end":2023,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Udskrivningsprocent for Fredensborg i 2023 med landstallet
 WITH cells AS (
   SELECT
