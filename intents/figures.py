@@ -42,6 +42,7 @@ class Slot:
     alts: frozenset[str]
     soft: bool
     weight: float
+    group: int = -1  # the term word this slot is a compound part of (parts keep their order)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class FigureIndex:
     def _slots(self, text: str) -> tuple[Slot, ...]:
         slots: list[Slot] = []
         soft = False
-        for tok in tokenize(text):
+        for n, tok in enumerate(tokenize(text)):
             if tok.kind == "word" and tok.fold in {"pr", "per"}:
                 soft = True
                 continue
@@ -120,7 +121,7 @@ class FigureIndex:
                 slots.append(Slot(frozenset({f"n:{tok.value}"}), True, NUM_WEIGHT))
                 continue
             for part in self.lex.token_parts(tok):
-                slots.append(Slot(part, soft, SOFT_WEIGHT if soft else 1.0))
+                slots.append(Slot(part, soft, SOFT_WEIGHT if soft else 1.0, n))
         return tuple(slots)
 
     # -- matching -----------------------------------------------------------------------------------
@@ -167,20 +168,26 @@ class FigureIndex:
         full = True
         used: set[tuple[int, int]] = set()
         term_soft: set[str] = set()
+        last: dict[int, tuple[int, int]] = {}  # term word -> where its previous part matched
         for s in term.slots:
             if s.soft and s.weight == SOFT_WEIGHT:
                 term_soft |= s.alts
             hit = None
+            before = last.get(s.group)
             for k in s.alts:
                 free = keys.get(k, set()) - used
                 if not s.soft:
                     free = {p for p in free if p[0] not in den_pos}
+                if before is not None:  # "plejehjem" is not "hjemmepleje": parts of one word keep their order
+                    free = {p for p in free if p[0] != before[0] or p[1] > before[1]}
                 if free:
                     hit = min(free)
                     break
             if hit is not None:
                 matched += s.weight
                 used.add(hit)
+                if s.group >= 0:
+                    last[s.group] = hit
             elif s.soft:
                 missing += MISS_SOFT if s.weight == SOFT_WEIGHT else 0.0
             else:
