@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 
-from tests.live_server import free_port
+from tests.live_server import free_port, stop
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,11 +47,7 @@ def test_healthz_is_503_until_the_assistant_has_loaded(tmp_path: Path) -> None:
         assert answer.status_code == 200 and answer.json()["status"] == "answer"
         assert time.perf_counter() - started < 3.0  # loaded already: no parser/catalog/warehouse start-up
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from warehouse.settings import Settings
 
-from ..live_server import REPO, free_port
+from ..live_server import REPO, free_port, stop
 from .helpers import is_danish
 
 
@@ -32,11 +32,7 @@ def server_process(reliability_settings: Settings, tmp_path: Path) -> Iterator[t
     try:
         yield f"http://127.0.0.1:{port}", proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 
