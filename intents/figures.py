@@ -12,6 +12,7 @@ question's period picks the form afterwards (`period_form`), not its words.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ LOOSE_PART = 0.5
 NUM_WEIGHT = 0.3
 TIE = 0.2
 MAX_OPTIONS = 6
+RECENT_HITS = 64
 ASSUME_TIE = 0.5  # when the best figure misses a word of its own name, rivals this close are as likely
 COUNT_WORDS = frozenset({"flest", "faerrest"})
 PARTICLES = frozenset({"ind", "ud", "til", "fra"})
@@ -95,6 +97,8 @@ class FigureIndex:
         for i, term in enumerate(self.terms):
             for key in {k for s in term.slots for k in s.alts}:
                 self.index[key].append(i)
+        self._recent: dict[tuple[object, ...], tuple[dict[str, Hit], list[Hit]]] = {}
+        self._recent_lock = threading.Lock()
         self.discontinued = {m.id for m in catalog.metrics if m.discontinued_after is not None
                              or "(til " in m.label or "(kun " in m.label}
 
@@ -206,7 +210,21 @@ class FigureIndex:
     def hits(self, toks: list[Tok], skip: set[int], extra: frozenset[str] = frozenset(),
              exclude: frozenset[str] = frozenset()) -> tuple[dict[str, Hit], list[Hit]]:
         """Best hit per metric, and the fully covered ambiguous terms; `exclude`: figures out of the running
-        (e.g. discontinued before the year asked)."""
+        (e.g. discontinued before the year asked). The parser asks the same question several times while
+        it weighs choices, so recent results are kept (callers only read them)."""
+        key = (tuple(toks), frozenset(skip), extra, exclude)
+        with self._recent_lock:
+            found = self._recent.get(key)
+        if found is None:
+            found = self._hits(toks, skip, extra, exclude)
+            with self._recent_lock:
+                if len(self._recent) >= RECENT_HITS:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[key] = found
+        return found
+
+    def _hits(self, toks: list[Tok], skip: set[int], extra: frozenset[str],
+              exclude: frozenset[str]) -> tuple[dict[str, Hit], list[Hit]]:
         keys = self.question_keys(toks, skip)
         for k in extra:
             keys.setdefault(k, set()).add((-1, 0))
