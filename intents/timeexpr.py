@@ -149,8 +149,7 @@ def _build(kind: str, m: re.Match[str], words: str, ids: frozenset[int]) -> Time
     if kind == "latest_quarter":
         return TimeHit(Years(unit="quarter"), words, "seneste kvartal med data", token_ids=ids)
     if kind == "last_n_quarters":
-        raw = m.group(1)
-        n = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw, 0)
+        n = _count(m.group(1))
         if n < 1:
             return None
         if n == 1:
@@ -173,8 +172,7 @@ def _build(kind: str, m: re.Match[str], words: str, ids: frozenset[int]) -> Time
             return TimeHit(Years.single(y), words, str(y), token_ids=ids)
         return TimeHit(Years.between(FIRST_YEAR, y), words, f"{FIRST_YEAR}-{y}", token_ids=ids)
     if kind == "last_n":
-        raw = m.group(1)
-        n = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw, 0)
+        n = _count(m.group(1))
         if n < 1:
             return None
         if n == 1:
@@ -187,6 +185,11 @@ def _build(kind: str, m: re.Match[str], words: str, ids: frozenset[int]) -> Time
     if kind == "latest_year":
         return TimeHit(Years(unit="year"), words, "seneste år med data", token_ids=ids)
     return TimeHit(Years(), words, "seneste år med data", token_ids=ids)
+
+
+def _count(raw: str) -> int:
+    """"5" or "fem" -> 5 (0 for anything else)."""
+    return int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw, 0)
 
 
 def _latest(words: str, ids: frozenset[int], note: str) -> TimeHit:
