@@ -407,7 +407,7 @@ class Parser:
         (index,) = fig.tokens
         if not (self.lex.word_keys(toks[index].low) & self.generic_keys):
             return False
-        if toks[index].kind == "word" and self.lex.word_keys(toks[index].low) <= self.generic_keys | {"pri"}:
+        if toks[index].kind == "word" and self.lex.word_keys(toks[index].low) <= self.generic_keys:
             return True  # "er prisen steget?": a bare generic word names no figure of its own
         for i, tok in enumerate(toks):
             if i == index or i in used or tok.kind != "word" or len(tok.fold) < 4 or tok.fold in STOPWORDS:
