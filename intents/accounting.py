@@ -39,7 +39,7 @@ FUNCTION_WORDS = frozenset(fold(w) for w in """
     ca. mv fl osv etc dvs fx f.eks eksempel
     år året årene års årets årlig årligt årlige
     blandt kommunes høj lav lave mere flere færre større mindre helhed tilbage ikke tværs
-    bruger bruge brugte brugt må maa bede beder udefra alder alderen
+    må maa bede beder udefra alder alderen
     højere lavere dyrere billigere betyde betyder betød svare svarer svarede svarende hurtigt hurtig
     modtog modtager modtage modtaget kommer komme kom måler måles måle
     """.split())
