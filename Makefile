@@ -42,11 +42,11 @@ serve: install frontend warehouse
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy assistant semantic_layer warehouse intents web bench
+	$(BIN)/mypy noegletal assistant semantic_layer warehouse intents web bench
 
 test: install frontend chromium postgresql
 	$(BIN)/ruff check .
-	$(BIN)/mypy assistant semantic_layer warehouse intents web bench
+	$(BIN)/mypy noegletal assistant semantic_layer warehouse intents web bench
 	$(BIN)/python -m pytest
 
 bench: install warehouse

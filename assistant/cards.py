@@ -80,19 +80,19 @@ def load_vintages(warehouse: Warehouse) -> dict[str, Vintage]:
     """One pass at start-up: the vintage in use for every figure, its files per year, and the sources' notes."""
     numbered: dict[tuple[str, int], str] = {}
     plain: dict[str, list[str]] = {}
-    for source_id, ref, text in warehouse.query(NOTES_SQL).rows:
+    for source_id, ref, text in warehouse.query(NOTES_SQL, capped=False).rows:
         if ref is None:
             plain.setdefault(source_id, []).append(text)
         else:
             numbered[(source_id, int(ref))] = text
     series: dict[str, list[str]] = {}
-    for name, file in warehouse.query(SERIES_SQL).rows:
+    for name, file in warehouse.query(SERIES_SQL, capped=False).rows:
         series.setdefault(name, []).append(file)
     parts: dict[str, list[tuple[str, Part]]] = {}
-    for figure, source_id, first, last, kind, checked, file, origin, _ in warehouse.query(PARTS_SQL).rows:
+    for figure, source_id, first, last, kind, checked, file, origin, _ in warehouse.query(PARTS_SQL, capped=False).rows:
         parts.setdefault(figure, []).append((source_id, Part(file, origin, first, last, kind, checked)))
     out = {}
-    for figure, refs, file, exported, origin, name, source_id in warehouse.query(VINTAGE_SQL).rows:
+    for figure, refs, file, exported, origin, name, source_id in warehouse.query(VINTAGE_SQL, capped=False).rows:
         texts = [f"({r}) {numbered[(source_id, int(r))]}" for r in (refs or "").split(",")
                  if r and (source_id, int(r)) in numbered]
         own = parts.get(figure, [])
@@ -109,7 +109,7 @@ def load_vintages(warehouse: Warehouse) -> dict[str, Vintage]:
         out[figure] = Vintage(first_year, last_year, ", ".join(_compact(files)),
                               exported.isoformat() if exported else None, origin, tuple(texts),
                               tuple(p for _, p in own))
-    for figure, file, origin, lo, hi in warehouse.query(QUARTERLY_SQL).rows:
+    for figure, file, origin, lo, hi in warehouse.query(QUARTERLY_SQL, capped=False).rows:
         (first, first_q), (last, last_q) = divmod(int(lo), 4), divmod(int(hi), 4)
         out[figure] = Vintage(first, last, file, None, origin, (), (Part(file, origin, first, last, "vintage"),),
                               first_q + 1, last_q + 1)

@@ -7,9 +7,7 @@ import threading
 import time
 from collections import OrderedDict
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
-from typing import cast
 
 from assistant.cards import load_cards, warnings_for
 from assistant.contract import (
@@ -32,7 +30,6 @@ from semantic_layer.phrases import Period, incomplete_year, no_data_for
 from semantic_layer.spec import MetricRef, Operation, QuerySpec, Years
 from warehouse.client import Results, Warehouse
 from warehouse.errors import QueryError
-from warehouse.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 500
@@ -56,28 +53,22 @@ EXAMPLES = (
 
 
 class Assistant:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        if settings.database_url:  # PostgreSQL (built by `noegletal build --database`); same interface
-            from warehouse.pg_client import PostgresWarehouse
+    """Answers questions over one warehouse client and one conversation store (noegletal/wiring.py picks them
+    from the settings: DuckDB or PostgreSQL, files or PostgreSQL)."""
 
-            self.warehouse = cast(Warehouse, PostgresWarehouse(
-                settings.database_url, settings.query_timeout_s, settings.row_cap, settings.database_schema,
-                settings.database_pool_size))
-        else:
-            if not settings.warehouse_path.exists():
-                from warehouse.build import build  # first run only: the build code stays out of a worker
-
-                build(settings.data_dir, settings.warehouse_path)
-            self.warehouse = Warehouse(settings.warehouse_path, settings.query_timeout_s, settings.row_cap)
+    def __init__(self, warehouse: Warehouse, store: ConversationStore | PostgresConversationStore, *,
+                 row_cap: int, topojson_path: Path) -> None:
+        self.warehouse = warehouse
+        self.row_cap = row_cap
         self.catalog = load_catalog()
-        figures = dict(self.warehouse.query(FIGURES_SQL).rows)  # figure -> frequency (year | quarter)
+        figures = dict(self.warehouse.query(FIGURES_SQL, capped=False).rows)  # figure -> frequency (year | quarter)
         issues = validate_against_warehouse(self.catalog, figures)
         if issues:
             raise CatalogError(issues)
         published = self.warehouse.query("SELECT DISTINCT figure FROM national WHERE value IS NOT NULL UNION "
-                                         "SELECT DISTINCT figure FROM quarterly_national WHERE value IS NOT NULL").rows
-        self.compiler = Compiler(self.catalog, frozenset(r[0] for r in published))
+                                         "SELECT DISTINCT figure FROM quarterly_national WHERE value IS NOT NULL",
+                                         capped=False).rows
+        self.compiler = Compiler(self.catalog, frozenset(r[0] for r in published), row_cap=row_cap)
         self._results: OrderedDict[tuple[str, int], Results] = OrderedDict()
         self._results_lock = threading.Lock()
         # Vintages and cards follow the warehouse: reloaded when a rebuild swaps it (see _refresh_cards)
@@ -86,9 +77,9 @@ class Assistant:
         self.vintages, self.cards = load_cards(self.warehouse, self.catalog)
         rows = self.warehouse.query(
             "SELECT m.municipality_code, m.municipality_name, m.region_code, r.region_name FROM municipalities m "
-            "JOIN regions r USING (region_code) ORDER BY m.municipality_code").rows
+            "JOIN regions r USING (region_code) ORDER BY m.municipality_code", capped=False).rows
         neighbours: dict[int, list[int]] = {}
-        for a, b in self.warehouse.query("SELECT municipality_code, neighbour_code FROM neighbours").rows:
+        for a, b in self.warehouse.query("SELECT municipality_code, neighbour_code FROM neighbours", capped=False).rows:
             neighbours.setdefault(a, []).append(b)
         self._municipalities = [MunicipalityInfo(code=c, name=n, region_code=rc, region_name=rn,
                                                  neighbours=sorted(neighbours.get(c, []))) for c, n, rc, rn in rows]
@@ -97,14 +88,8 @@ class Assistant:
         self.parser = Parser(self.catalog, [Place(m.code, m.name, m.region_code, m.region_name)
                                             for m in self._municipalities])
         self.overview = tuple(MetricRef(id=m.id) for label in OVERVIEW_LABELS if (m := self.catalog.by_label(label)))
-        self.store: ConversationStore | PostgresConversationStore
-        if settings.conversations_url:  # shared by every server over one PostgreSQL
-            self.store = PostgresConversationStore(settings.conversations_url, settings.conversation_ttl_s,
-                                                   settings.max_conversations, settings.database_pool_size)
-        else:
-            self.store = ConversationStore(settings.conversation_dir, settings.conversation_ttl_s,
-                                           settings.max_conversations)
-        self.topojson_path: Path = settings.data_dir / "geo" / "kommuner.topojson"
+        self.store = store
+        self.topojson_path = topojson_path
 
     # -- public API ------------------------------------------------------------------------------
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
@@ -134,7 +119,7 @@ class Assistant:
 
     def run_sql(self, sql: str) -> SqlResult:
         try:
-            safe = guard(sql, self.settings.row_cap, self.warehouse.dialect)
+            safe = guard(sql, self.row_cap, self.warehouse.dialect)
         except GuardError as exc:
             return SqlResult(status="refused", message=str(exc), sql=sql)
         try:
@@ -251,7 +236,7 @@ class Assistant:
             if hit is not None:
                 self._results.move_to_end(key)
                 return hit, True
-        result = self.warehouse.query(guard(sql, self.settings.row_cap, self.warehouse.dialect))
+        result = self.warehouse.query(guard(sql, self.row_cap, self.warehouse.dialect))
         with self._results_lock:
             self._results[key] = result
             while len(self._results) > RESULT_CACHE:
@@ -289,17 +274,3 @@ def _plain(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)
     return str(value)
-
-
-_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _assistant() -> Assistant:
-    return Assistant(get_settings())
-
-
-def get_assistant() -> Assistant:
-    """Process-wide assistant; built once (the warehouse on first run if missing)."""
-    with _lock:
-        return _assistant()

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from warehouse.settings import REPO_ROOT
+from noegletal.settings import REPO_ROOT
 
 Judge = Callable[[dict[str, Any], dict[str, Any]], str | None]
 MIN_ACCURACY = 0.95
@@ -53,7 +53,7 @@ def load_gold(gold_path: Path) -> dict[str, Any]:
 
 def evaluate(gold_path: Path) -> int:
     """Run the gold file's cases and conversations in-process; print failures and accuracy; 0 if >= 95 %."""
-    from assistant.service import get_assistant
+    from noegletal.wiring import get_assistant
 
     if not gold_path.is_file():
         print(f"Fejl: spørgsmålsfilen {gold_path} findes ikke.", file=sys.stderr)

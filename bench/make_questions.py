@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from warehouse.settings import get_settings
+from noegletal.settings import get_settings
 
 OUT = Path(__file__).with_name("questions.yaml")
 SEED = 20240601

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from warehouse.settings import REPO_ROOT
+from noegletal.settings import REPO_ROOT
 
 KOMMUNER = REPO_ROOT.parent / "shared" / "data" / "reference" / "kommuner.csv"
 DEV_GOLD = REPO_ROOT.parent / "shared" / "questions" / "dev.json"

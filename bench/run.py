@@ -48,7 +48,7 @@ from typing import Any
 
 import yaml
 
-from warehouse.settings import REPO_ROOT, get_settings
+from noegletal.settings import REPO_ROOT, get_settings
 
 BENCH_DIR = Path(__file__).resolve().parent
 QUESTIONS_FILE = BENCH_DIR / "questions.yaml"
@@ -168,7 +168,7 @@ def clear_answer_caches(assistant: Any) -> None:
 
 def run_in_process(singles: list[Question], conversations: list[list[str]], rounds: int,
                    profile_path: Path | None) -> InProcess:
-    from assistant.service import get_assistant
+    from noegletal.wiring import get_assistant
 
     started = time.perf_counter()
     assistant = get_assistant()
@@ -227,7 +227,7 @@ class CompileBench:
 
 def run_compile(singles: list[Question], conversations: list[list[str]], repeats: int) -> CompileBench:
     """Cold = the uncached `compiler._compile(spec)`; warm = the lru_cache'd `compiler.compile(spec)`."""
-    from assistant.service import get_assistant
+    from noegletal.wiring import get_assistant
     from semantic_layer.spec import Operation, Years
 
     assistant = get_assistant()
@@ -280,7 +280,7 @@ def noegletal_command() -> list[str]:
     if script.is_file():
         return [str(script)]
     found = shutil.which("noegletal")
-    return [found] if found else [sys.executable, "-m", "web.cli"]
+    return [found] if found else [sys.executable, "-m", "noegletal.cli"]
 
 
 def process_tree(root: int) -> list[int]:
@@ -646,15 +646,15 @@ def run_engine_in_process(engine: str, env: dict[str, str], singles: list[Questi
                           conversations: list[list[str]], rounds: int) -> EngineRun:
     """One assistant on this engine: a first pass (unmeasured; its outcomes compared between engines), then
     `rounds` rounds of new questions (compile and result caches cleared before each ask)."""
-    from assistant.service import Assistant
-    from warehouse.settings import Settings
+    from noegletal.settings import Settings
+    from noegletal.wiring import build_assistant
 
     run = EngineRun(engine)
     settings = Settings().model_copy(update={
         "database_url": env.get("NOEGLETAL_DATABASE_URL"),
         "conversation_database_url": env.get("NOEGLETAL_CONVERSATION_DATABASE_URL")})
     started = time.perf_counter()
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     run.startup_s = time.perf_counter() - started
     try:
         for question in singles:

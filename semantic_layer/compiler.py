@@ -38,8 +38,9 @@ class Compiled:
 class Compiler:
     """Holds the catalog; compiled specs are cached (specs are frozen and hashable)."""
 
-    def __init__(self, catalog: Catalog, published_national: frozenset[str] | None = None) -> None:
+    def __init__(self, catalog: Catalog, published_national: frozenset[str] | None = None, *, row_cap: int) -> None:
         self.catalog = catalog
+        self.row_cap = row_cap  # the setting's cap, as LIMIT on every statement (the guard enforces it too)
         # Figures whose national figure the ministry publishes; None: assume all do.
         self.published_national = published_national
         self.compile = lru_cache(maxsize=4096)(self._compile)  # type: ignore[method-assign]
@@ -60,7 +61,7 @@ class Compiler:
         if spec.operation == Operation.OVERVIEW:
             if not spec.municipalities:
                 raise CompileError("Spørgsmålet nævner ingen kommune.")
-            final = OverviewPlan(spec, metrics).build()
+            final = OverviewPlan(spec, metrics, self.row_cap).build()
             return Compiled(spec, final.sql(dialect="duckdb", pretty=True, copy=False), final, GROUP_LABEL,
                             tuple(self._plan(spec, metrics, GROUP_LABEL)))
         if len(metrics) > 1:
@@ -73,7 +74,7 @@ class Compiler:
                 Operation.RANK, Operation.DISTRIBUTION):
             raise CompileError("Spørgsmålet nævner ingen kommune.")
         published = self.published_national is None or metric.label in self.published_national
-        plan = SinglePlan(spec, metric, published)
+        plan = SinglePlan(spec, metric, published, self.row_cap)
         single = plan.build()
         label = None if plan.group_label == "region" else plan.group_label
         return Compiled(plan.spec, single.sql(dialect="duckdb", pretty=True, copy=False), single, label,

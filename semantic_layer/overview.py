@@ -26,7 +26,8 @@ def _average() -> exp.Expression:
 
 
 class OverviewPlan:
-    def __init__(self, spec: QuerySpec, metrics: list[Metric]) -> None:
+    def __init__(self, spec: QuerySpec, metrics: list[Metric], row_cap: int) -> None:
+        self.row_cap = row_cap
         self.spec = spec
         self.metrics = metrics
         self.subject = spec.municipalities[0]
@@ -132,4 +133,4 @@ class OverviewPlan:
             col("metric_id"), col("year"), role_order, col("role"), col("municipality_code"), copy=False)
         for name, query in ctes:
             final = final.with_(name, as_=query, copy=False)
-        return final.limit(5000, copy=False)
+        return final.limit(self.row_cap, copy=False)

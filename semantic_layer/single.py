@@ -42,7 +42,8 @@ class SinglePlan:
     """Builds the statement for one metric; `group_label` is the computed group's code ("neighbours", "similar",
     "region"), if any: the SQL carries codes, semantic_layer/phrases.py turns them into Danish."""
 
-    def __init__(self, spec: QuerySpec, metric: Metric, published_national: bool) -> None:
+    def __init__(self, spec: QuerySpec, metric: Metric, published_national: bool, row_cap: int) -> None:
+        self.row_cap = row_cap
         self.national_only = False
         if NATIONAL_CODE in spec.municipalities:
             # "på landsplan": the published national figure is the subject; no municipality rows.
@@ -269,7 +270,7 @@ class SinglePlan:
             col("municipality_code"), copy=False)
         for name, query in self.ctes:
             final = final.with_(name, as_=query, copy=False)
-        return final.limit(5000, copy=False)
+        return final.limit(self.row_cap, copy=False)
 
     def _ranked(self) -> exp.Select:
         order = exp.Order(expressions=[exp.Ordered(this=col("value"), desc=self.spec.rank_order == "desc",

@@ -25,7 +25,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     os.environ["NOEGLETAL_WAREHOUSE_PATH"] = str(WAREHOUSE_FILE)
     os.environ["NOEGLETAL_CONVERSATION_DIR"] = str(_SESSION_DIR / "conversations")
-    from warehouse.settings import get_settings
+    from noegletal.settings import get_settings
 
     get_settings.cache_clear()
 
@@ -36,7 +36,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    from warehouse.settings import get_settings
+    from noegletal.settings import get_settings
 
     return Path(get_settings().data_dir)
 
@@ -69,9 +69,10 @@ def catalog():
 
 @pytest.fixture(scope="session")
 def compiler(catalog):
+    from noegletal.settings import get_settings
     from semantic_layer.compiler import Compiler
 
-    return Compiler(catalog)
+    return Compiler(catalog, row_cap=get_settings().row_cap)
 
 
 @pytest.fixture(scope="session")

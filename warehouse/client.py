@@ -13,6 +13,10 @@ import duckdb
 
 from warehouse.errors import QueryError
 
+# The bound on the project's own reference look-ups (figures, vintages, notes, neighbours): far above the
+# warehouse's few thousand reference rows, so they are read whole, while answers obey the row cap.
+MAX_REFERENCE_ROWS = 1_000_000
+
 
 @dataclass
 class Results:
@@ -124,8 +128,11 @@ class Warehouse:
                 self._busy.pop(id(con), None)
                 self._idle.notify_all()
 
-    def query(self, sql: str, params: list[Any] | None = None) -> Results:
-        """Run one statement; stops it after the time limit and cuts the rows at the cap."""
+    def query(self, sql: str, params: list[Any] | None = None, *, capped: bool = True) -> Results:
+        """Run one statement; stops it after the time limit and cuts the rows at the cap. `capped=False` is for
+        the project's own reference look-ups at start (the catalog's figures, vintages, notes), which must be
+        read whole whatever cap the answers have."""
+        cap = self.row_cap if capped else MAX_REFERENCE_ROWS
         con = self._connect()
         started = time.perf_counter()
         key = threading.get_ident()
@@ -135,7 +142,7 @@ class Warehouse:
             if cursor is None:  # DuckDB returns no cursor for an empty statement
                 raise QueryError("Forespørgslen er tom.")
             columns = [d[0] for d in cursor.description or []]
-            rows = cursor.fetchmany(self.row_cap + 1)
+            rows = cursor.fetchmany(cap + 1)
         except (duckdb.InterruptException, KeyboardInterrupt) as exc:
             raise QueryError(f"Forespørgslen tog mere end {self.timeout_s:g} s og blev stoppet.") from exc
         except duckdb.Error as exc:
@@ -147,8 +154,8 @@ class Warehouse:
         finally:
             self._deadlines.pop(key, None)
             self._release(con)
-        truncated = len(rows) > self.row_cap
-        return Results(columns, rows[: self.row_cap], truncated, (time.perf_counter() - started) * 1000, sql,
+        truncated = len(rows) > cap
+        return Results(columns, rows[:cap], truncated, (time.perf_counter() - started) * 1000, sql,
                        params or [])
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:

@@ -19,7 +19,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from warehouse.client import Results
+from warehouse.client import MAX_REFERENCE_ROWS, Results
 from warehouse.errors import QueryError
 from warehouse.pg_build import DEFAULT_SCHEMA, NAME, redact
 
@@ -89,8 +89,10 @@ class PostgresWarehouse:
         except psycopg.Error:
             con.close()
 
-    def query(self, sql: str, params: list[Any] | None = None) -> Results:
-        """Run one statement in a read-only transaction that is rolled back; time limit and row cap as DuckDB's."""
+    def query(self, sql: str, params: list[Any] | None = None, *, capped: bool = True) -> Results:
+        """Run one statement in a read-only transaction that is rolled back; time limit and row cap as DuckDB's
+        (`capped=False` for the project's own reference look-ups, as there)."""
+        cap = self.row_cap if capped else MAX_REFERENCE_ROWS
         if not sql or not sql.strip():
             raise QueryError("Forespørgslen er tom.")
         started = time.perf_counter()
@@ -105,7 +107,7 @@ class PostgresWarehouse:
                         if cur.description is None:
                             raise QueryError("Forespørgslen gav ingen rækker (kun SELECT er tilladt).")
                         columns = [d.name for d in cur.description]
-                        rows = cur.fetchmany(self.row_cap + 1)
+                        rows = cur.fetchmany(cap + 1)
                 finally:
                     self._clean(con)
         except pg_errors.QueryCanceled as exc:
@@ -115,8 +117,8 @@ class PostgresWarehouse:
         except psycopg.Error as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise QueryError(f"Forespørgslen fejlede: {first}") from exc
-        truncated = len(rows) > self.row_cap
-        return Results(columns, [tuple(r) for r in rows[: self.row_cap]], truncated,
+        truncated = len(rows) > cap
+        return Results(columns, [tuple(r) for r in rows[:cap]], truncated,
                        (time.perf_counter() - started) * 1000, sql, params or [])
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:

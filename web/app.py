@@ -104,7 +104,7 @@ def _warm_up(app: FastAPI) -> None:
     """Build the assistant (and, on a first run, the warehouse) and answer the probe question before the
     first question arrives."""
     try:
-        from assistant.service import get_assistant
+        from noegletal.wiring import get_assistant
 
         app.state.assistant = get_assistant()
     except Exception:
@@ -123,7 +123,7 @@ def probe(app: FastAPI) -> bool:
             return True
         app.state.probe_at = time.monotonic()
         try:
-            from assistant.service import get_assistant
+            from noegletal.wiring import get_assistant
 
             assistant = app.state.assistant = get_assistant()
             answer, _ = assistant._answer(PROBE_QUESTION, None, "readyz")
@@ -161,7 +161,7 @@ def assistant_ready(app: FastAPI) -> bool:
     """True once this process's assistant is loaded (warehouse, catalog, parser, conversation store)."""
     if getattr(app.state, "assistant", None) is not None:
         return True
-    from assistant.service import _assistant
+    from noegletal.wiring import _assistant
 
     return _assistant.cache_info().currsize > 0
 
@@ -176,7 +176,7 @@ async def readiness(app: FastAPI) -> Response | None:
         return JSONResponse({"status": "starting", "detail": "Assistenten indlæses; prøv igen om lidt."},
                             status_code=503, headers={"Retry-After": "1"})
     try:
-        from assistant.service import get_assistant
+        from noegletal.wiring import get_assistant
 
         app.state.assistant = await run_in_threadpool(get_assistant)
     except Exception:

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from assistant.service import Assistant, get_assistant
-from warehouse.settings import Settings, get_settings
+from assistant.service import Assistant
+from noegletal.settings import Settings, get_settings
+from noegletal.wiring import get_assistant
 
 
 def is_htmx(request: Request) -> bool:

@@ -1,10 +1,10 @@
-"""Start the web server (called by web/cli.py)."""
+"""Start the web server (called by noegletal/cli.py)."""
 
 from __future__ import annotations
 
 import uvicorn
 
-from warehouse.settings import get_settings
+from noegletal.settings import get_settings
 
 
 def run(host: str | None = None, port: int | None = None, workers: int | None = None) -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from assistant.contract import Answer
 from assistant.formatting import danish_date, kroner, number
-from assistant.service import Assistant, get_assistant
+from assistant.service import Assistant
+from noegletal.wiring import get_assistant
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from assistant.formatting import danish_date, kroner, number, percent, rounded
-from assistant.service import Assistant, get_assistant
+from assistant.service import Assistant
+from noegletal.wiring import get_assistant
 from web.formatting import csv_cell, da_date, danish_number, display_cell
 
 

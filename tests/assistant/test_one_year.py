@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from assistant.formatting import value_text
-from assistant.service import Assistant, get_assistant
+from assistant.service import Assistant
 from assistant.writer import Written, write
+from noegletal.wiring import get_assistant
 from semantic_layer.spec import MetricRef, Operation, QuerySpec, Years
 
 SERVICE = "serviceudgifter_pr_indb"

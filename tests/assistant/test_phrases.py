@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.service import Assistant, get_assistant
+from assistant.service import Assistant
+from noegletal.wiring import get_assistant
 from semantic_layer import phrases
 from semantic_layer.loader import load_catalog
 from semantic_layer.model import Aggregation, Forms

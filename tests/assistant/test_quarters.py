@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.contract import Answer
-from assistant.service import Assistant, get_assistant
+from assistant.service import Assistant
+from noegletal.wiring import get_assistant
 from tests.assistant.test_traceable import derived_not_shown, untraceable
 
 ODENSE = 461

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.service import Assistant, get_assistant
+from assistant.service import Assistant
+from noegletal.wiring import get_assistant
 
 FILE = Path(__file__).with_name("texts.yaml")
 HEADER = """\

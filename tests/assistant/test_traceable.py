@@ -22,7 +22,8 @@ import yaml
 
 from assistant.contract import Answer, Derived, Observation
 from assistant.formatting import number
-from assistant.service import Assistant, get_assistant
+from assistant.service import Assistant
+from noegletal.wiring import get_assistant
 from semantic_layer.loader import load_catalog
 
 REPO = Path(__file__).resolve().parents[2]

@@ -88,7 +88,7 @@ def test_empty_word(parser):
 
 
 def test_cli_explain(capsys):
-    from web.cli import main
+    from noegletal.cli import main
 
     assert main(["catalog", "--explain", "ældreudgifterne"]) == 0
     out = capsys.readouterr().out
@@ -97,7 +97,7 @@ def test_cli_explain(capsys):
 
 
 def test_cli_catalog_search_still_works(capsys):
-    from web.cli import main
+    from noegletal.cli import main
 
     assert main(["catalog", "skatteprocent"]) == 0
     assert "udskrivningsprocent" in capsys.readouterr().out

@@ -54,7 +54,7 @@ def pg_as_duck(pg_warehouse) -> DuckSqlOnPostgres:  # type: ignore[no-untyped-de
 
 @pytest.fixture(scope="session")
 def pg_settings(pg_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from warehouse.settings import Settings
+    from noegletal.settings import Settings
 
     return Settings(database_url=pg_urls["reader"], conversation_database_url=pg_urls["conversations"],
                     conversation_dir=tmp_path_factory.mktemp("unused-conversations"))
@@ -63,9 +63,9 @@ def pg_settings(pg_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactor
 @pytest.fixture(scope="session")
 def pg_assistant(pg_settings) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """The assistant executing on PostgreSQL, conversations in PostgreSQL."""
-    from assistant.service import Assistant
+    from noegletal.wiring import build_assistant
 
-    assistant = Assistant(pg_settings)
+    assistant = build_assistant(pg_settings)
     yield assistant
     assistant.close()
 
@@ -73,6 +73,6 @@ def pg_assistant(pg_settings) -> Iterator[Any]:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def duck_assistant() -> Any:
     """The default assistant (DuckDB file, file conversations)."""
-    from assistant.service import get_assistant
+    from noegletal.wiring import get_assistant
 
     return get_assistant()

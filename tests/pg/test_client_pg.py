@@ -111,14 +111,14 @@ def test_cli_build_database(pg_urls, tmp_path: Path) -> None:  # type: ignore[no
     """`noegletal build --database URL` builds DuckDB, then loads and switches PostgreSQL."""
     env = {**os.environ, "NOEGLETAL_WAREHOUSE_PATH": str(tmp_path / "cli.duckdb"),
            "NOEGLETAL_QUERY_TIMEOUT_S": "30"}
-    done = subprocess.run([sys.executable, "-m", "web.cli", "build", "--database", pg_urls["admin"]],
+    done = subprocess.run([sys.executable, "-m", "noegletal.cli", "build", "--database", pg_urls["admin"]],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "PostgreSQL-lager indlæst: skema noegletal" in done.stdout
     assert pg_urls["admin"].split(":")[2].split("@")[0] not in done.stdout  # the admin password is not shown
     with psycopg.connect(pg_urls["reader"]) as con:
         assert con.execute("SELECT count(*) FROM municipalities").fetchone() == (98,)
-    bad = subprocess.run([sys.executable, "-m", "web.cli", "build", "--database",
+    bad = subprocess.run([sys.executable, "-m", "noegletal.cli", "build", "--database",
                           pg_urls["admin"].replace("@", "x@")], cwd=REPO, env=env, capture_output=True, text=True,
                          timeout=300)
     assert bad.returncode == 2 and bad.stderr.startswith("Fejl: PostgreSQL")

@@ -18,7 +18,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from warehouse.settings import REPO_ROOT, Settings, get_settings  # noqa: E402
+from noegletal.settings import REPO_ROOT, Settings, get_settings  # noqa: E402
 
 MAIN_WAREHOUSE = (REPO_ROOT / "var" / "noegletal.duckdb").resolve()
 HX = {"HX-Request": "true"}
@@ -50,10 +50,10 @@ def reliability_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
 
 
 def _reset_caches() -> None:
-    import assistant.service as service
+    import noegletal.wiring as wiring
 
     get_settings.cache_clear()
-    service._assistant.cache_clear()
+    wiring._assistant.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -63,10 +63,10 @@ def warehouse_path(reliability_settings: Settings) -> Path:
 
 @pytest.fixture(scope="session")
 def assistant(reliability_settings: Settings):  # type: ignore[no-untyped-def]
-    from assistant.service import get_assistant
+    from noegletal.wiring import get_assistant
 
     instance = get_assistant()
-    assert instance.settings.warehouse_path == reliability_settings.warehouse_path
+    assert instance.warehouse.path == reliability_settings.warehouse_path
     return instance
 
 

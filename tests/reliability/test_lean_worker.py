@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from warehouse.settings import Settings
+from noegletal.settings import Settings
 
 from ..live_server import live_server
 
@@ -25,7 +25,7 @@ def _vm_rss_mib(pid: int) -> float:
 
 
 def test_worker_after_the_first_answer(reliability_settings: Settings, tmp_path: Path) -> None:
-    with live_server(["-m", "web.cli", "serve", "--workers", "1"], tmp_path / "server.log") as url:
+    with live_server(["-m", "noegletal.cli", "serve", "--workers", "1"], tmp_path / "server.log") as url:
         assert httpx.get(f"{url}/readyz", timeout=60).status_code == 200
         response = httpx.post(f"{url}/api/ask", json={"question": "Hvad var udskrivningsprocenten i Gentofte i "
                                                                   "2023?"}, timeout=60)

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from warehouse.settings import Settings
+from noegletal.settings import Settings
 
 from ..live_server import REPO, free_port, stop
 from .helpers import is_danish
@@ -25,7 +25,7 @@ def server_process(reliability_settings: Settings, tmp_path: Path) -> Iterator[t
     """`noegletal serve` (one worker) on a free port, started now: the test sees it from its first second."""
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--port", str(port), "--workers", "1"],
+    proc = subprocess.Popen([sys.executable, "-m", "noegletal.cli", "serve", "--port", str(port), "--workers", "1"],
                             cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1",
                                  "NOEGLETAL_CONVERSATION_DIR": str(tmp_path / "conversations")})

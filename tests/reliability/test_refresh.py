@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from warehouse.settings import Settings
+from noegletal.settings import Settings
 
 from ..live_server import live_server
 
@@ -51,7 +51,7 @@ def test_a_rebuild_reloads_vintages_and_cards(reliability_settings: Settings, tm
     monkeypatch.setenv("NOEGLETAL_WAREHOUSE_PATH", str(warehouse))
     monkeypatch.setenv("NOEGLETAL_DATA_DIR", str(old_data))
     monkeypatch.setenv("NOEGLETAL_CONVERSATION_DIR", str(tmp_path / "conversations"))
-    with live_server(["-m", "web.cli", "serve", "--workers", "1"], tmp_path / "server.log") as url:
+    with live_server(["-m", "noegletal.cli", "serve", "--workers", "1"], tmp_path / "server.log") as url:
         before = _card(url)
         assert (before["first_year"], before["last_year"]) == (2007, 2025)
         refused = httpx.post(f"{url}/api/ask", json={"question": QUESTION}, timeout=60).json()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from warehouse.settings import Settings
+from noegletal.settings import Settings
 
 from ..live_server import live_server
 
@@ -19,7 +19,7 @@ PLACES = {"Aarhus": 751, "Odense": 461, "Vejle": 630, "Gentofte": 157, "Holbæk"
 @pytest.fixture(scope="module")
 def two_workers(reliability_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("workers") / "server.log"
-    with live_server(["-m", "web.cli", "serve", "--workers", "2"], log, timeout_s=120) as url:
+    with live_server(["-m", "noegletal.cli", "serve", "--workers", "2"], log, timeout_s=120) as url:
         yield url
 
 

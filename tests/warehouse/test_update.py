@@ -199,8 +199,8 @@ def test_a_download_that_does_not_build_is_rolled_back(statbank, local_data: Pat
 
 
 def test_cli_update_and_offline(statbank, local_data: Path, tmp_path: Path, monkeypatch, capsys):
-    from warehouse.settings import get_settings
-    from web.cli import main
+    from noegletal.cli import main
+    from noegletal.settings import get_settings
 
     fake, api = statbank
     monkeypatch.setenv("NOEGLETAL_DATA_DIR", str(local_data))

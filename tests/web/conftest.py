@@ -31,7 +31,7 @@ HX = {"HX-Request": "true"}
 def _release_assistant() -> Iterator[None]:
     """Stop the warehouse's threads before the interpreter exits (see web.app.release_assistant)."""
     yield
-    from assistant.service import get_assistant
+    from noegletal.wiring import get_assistant
 
     release_assistant(get_assistant())
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.service import get_assistant
+from noegletal.wiring import get_assistant
 from web.app import create_app
 
 from .conftest import HX, ask_page

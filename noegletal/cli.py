@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from noegletal.settings import get_settings
 from warehouse.errors import DataError
-from warehouse.settings import get_settings
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -94,7 +94,7 @@ def _print_table(answer: object) -> None:
 
 def _ask(args: argparse.Namespace) -> int:
     from assistant.formatting import danish_date
-    from assistant.service import get_assistant
+    from noegletal.wiring import get_assistant
 
     assistant = get_assistant()
     answer = assistant.ask(args.question, args.conversation)
@@ -119,7 +119,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _sql(args: argparse.Namespace) -> int:
-    from assistant.service import get_assistant
+    from noegletal.wiring import get_assistant
 
     answer = get_assistant().ask(args.question)
     if not answer.sql:
