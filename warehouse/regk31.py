@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warehouse.errors import DataError
-from warehouse.statbank import COUNTRY, AreaCodes, read_text
+from warehouse.statbank import COUNTRY, AreaCodes, not_a_page, read_text
 
 TABLE = "REGK31"
 PRICE_UNIT = "Pr. indbygger, løbende priser (kr.)"
@@ -52,14 +52,16 @@ class Regk31Year:
     not_reported: list[str]  # functions that are 0 in every row: missing, not zero
 
 
-def parse_regk31(path: Path, areas: AreaCodes, expected_municipalities: Iterable[int]) -> Regk31Year:
-    """One year's file; every problem is a DataError naming the file and line."""
+def parse_regk31(path: Path, areas: AreaCodes, expected_municipalities: Iterable[int],
+                 text: str | None = None) -> Regk31Year:
+    """One year's file (or `text` to be written as it: `noegletal update` checks a download before writing it);
+    every problem is a DataError naming the file and line."""
     name = path.name
     match = FILE.match(name)
     if not match:
         raise DataError("filnavnet skal være regnskabsåret, fx 2024.csv", f"{name}:0")
     year = int(match.group(1))
-    text = read_text(path)
+    text = read_text(path) if text is None else not_a_page(text, name)
     raw: list[tuple[str, int, float, int]] = []
     functions: list[str] = []
     seen: dict[tuple[str, int], int] = {}

@@ -11,12 +11,21 @@ For each table in `warehouse.statbank.TABLES` (the files in the data directory's
    rejected with a message that names the table; nothing is written then.
 4. Only when every table passed are the files written, each atomically (a temp file beside it, fsync, rename);
    then the warehouse is rebuilt. If the rebuild fails, the previous files are put back.
+
+REGK31 (regk31/<year>.csv) is fetched the same way, in Danish (`lang=da`, as the files here are): the functions
+are the ones the files here hold, the price unit and expenditure type theirs, every area and every period, each
+code looked up by its Danish label. Variables the files have no column for (DRANST) are left out of the request,
+which Statbank allows only for an eliminable variable; a variable that cannot be left out is a changed table. The
+API's CSV (a header row, `;`) is turned into the files' own layout (no header, comma-separated, quoted text, CRLF,
+one file per accounting year from the first year here on), and every year is checked with the build's parser.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,9 +34,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from warehouse import regk31
 from warehouse.errors import DataError
 from warehouse.reference import parse_municipalities
-from warehouse.statbank import CHRISTIANSOE, TABLES, TIME_COLUMN, VALUE_COLUMN, AreaCodes, StatbankTable, parse_statbank
+from warehouse.statbank import (
+    CHRISTIANSOE,
+    COUNTRY,
+    TABLES,
+    TIME_COLUMN,
+    VALUE_COLUMN,
+    AreaCodes,
+    StatbankTable,
+    not_a_page,
+    parse_statbank,
+)
 
 API = "https://api.statbank.dk/v1"
 TIMEOUT_S = 120.0
@@ -53,18 +73,18 @@ class UpdateReport:
     urls: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"{len(self.written)} tabeller opdateret" + (f" ({', '.join(self.written)})" if self.written else "")]
+        parts = [f"{len(self.written)} filer opdateret" + (f" ({', '.join(self.written)})" if self.written else "")]
         if self.unchanged:
             parts.append(f"{len(self.unchanged)} uændrede")
         return "Danmarks Statistik: " + ", ".join(parts) + "."
 
 
-def tableinfo_url(api: str, table: str) -> str:
-    return f"{api.rstrip('/')}/tableinfo/{table}?lang=en&format=JSON"
+def tableinfo_url(api: str, table: str, lang: str = "en") -> str:
+    return f"{api.rstrip('/')}/tableinfo/{table}?lang={lang}&format=JSON"
 
 
-def data_url(api: str, table: str, selection: list[tuple[str, str]]) -> str:
-    query = urllib.parse.urlencode([("lang", "en"), ("valuePresentation", "Value"), *selection], safe="*")
+def data_url(api: str, table: str, selection: list[tuple[str, str]], lang: str = "en") -> str:
+    query = urllib.parse.urlencode([("lang", lang), ("valuePresentation", "Value"), *selection], safe="*,")
     return f"{api.rstrip('/')}/data/{table}/CSV?{query}"
 
 
@@ -144,6 +164,162 @@ def fetch(spec: StatbankTable, api: str, areas: AreaCodes, codes: list[int], cur
     return Download(spec, url, body, data.periods)
 
 
+# -- REGK31 ------------------------------------------------------------------------------------------------------
+REGK31_AREA, REGK31_FUNCTION = "OMRÅDE", "FUNKTION"
+REGK31_FIXED = (("ART", regk31.EXPENDITURE_TYPE), ("PRISENHED", regk31.PRICE_UNIT))  # (variable, Danish label)
+REGK31_COLUMNS = (REGK31_AREA, REGK31_FUNCTION, *(v for v, _ in REGK31_FIXED), TIME_COLUMN, VALUE_COLUMN)
+WHOLE_KRONER = re.compile(r"^-?\d+$")
+
+
+@dataclass
+class Regk31Download:
+    url: str
+    files: dict[str, bytes]  # "2024.csv" -> the year's file in the layout warehouse/regk31.py reads
+    years: list[int]
+
+
+def _variables(table: str, info: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    variables = info.get("variables")
+    if not isinstance(variables, list):
+        raise UpdateError(f"{table}: tabelbeskrivelsen har ingen variable")
+    time = next((v for v in variables if isinstance(v, dict) and v.get("time")), None)
+    if time is None:
+        raise UpdateError(f"{table}: tabelbeskrivelsen har ingen tidsvariabel")
+    return {str(v.get("id", "")).upper(): v for v in variables if isinstance(v, dict) and not v.get("time")}, time
+
+
+def _code(table: str, variable: dict[str, Any], label: str) -> str:
+    code = next((str(v["id"]) for v in variable.get("values", []) if v.get("text") == label), None)
+    if code is None:
+        raise UpdateError(f"{table}: {variable.get('id')} har ikke længere værdien {label!r} (tabellen er ændret)")
+    return code
+
+
+def resolve_regk31(info: dict[str, Any], functions: list[str]) -> list[tuple[str, str]]:
+    """REGK31's request: every area and period, the functions here and the one price unit and type, by label."""
+    by_id, time = _variables(regk31.TABLE, info)
+    selection: list[tuple[str, str]] = []
+    for column in (REGK31_AREA, REGK31_FUNCTION, *(v for v, _ in REGK31_FIXED)):
+        if column not in by_id:
+            raise UpdateError(f"{regk31.TABLE}: Statbank har ikke længere variablen {column} (tabellen er ændret)")
+    selection.append((str(by_id[REGK31_AREA]["id"]), "*"))
+    selection.append((str(by_id[REGK31_FUNCTION]["id"]),
+                      ",".join(_code(regk31.TABLE, by_id[REGK31_FUNCTION], f) for f in functions)))
+    for column, label in REGK31_FIXED:
+        selection.append((str(by_id[column]["id"]), _code(regk31.TABLE, by_id[column], label)))
+    for vid, variable in by_id.items():  # DRANST: not a column of the files here, so left out as they leave it
+        if vid not in REGK31_COLUMNS and not variable.get("elimination"):
+            raise UpdateError(f"{regk31.TABLE}: variablen {vid} kan ikke udelades, og filerne her har ingen kolonne "
+                              "til den (tabellen er ændret)")
+    selection.append((str(time["id"]), "*"))
+    return selection
+
+
+def regk31_files(body: bytes, functions: list[str], areas: AreaCodes, codes: list[int],
+                 first_year: int) -> dict[int, bytes]:
+    """The API's REGK31 CSV as one file a year in the layout here (from `first_year` on), each checked by the
+    build's parser; anything else than the functions, price unit and type asked for is rejected."""
+    table = regk31.TABLE
+    try:
+        text = not_a_page(body.decode("utf-8-sig"), table)
+    except UnicodeDecodeError as exc:
+        raise UpdateError(f"{table}: svaret er ikke UTF-8; afvist") from exc
+    except DataError as exc:
+        raise UpdateError(f"{table} afvist, de gamle data er bevaret: {exc}") from exc
+    lines = text.splitlines()
+    header = next(csv.reader(lines[:1], delimiter=";"), [])
+    if sorted(h.strip() for h in header) != sorted(REGK31_COLUMNS):
+        raise UpdateError(f"{table} afvist, de gamle data er bevaret: uventede kolonner {header} (forventede "
+                          f"{list(REGK31_COLUMNS)})")
+    at = {h.strip(): i for i, h in enumerate(header)}
+    wanted = set(functions)
+    years: dict[int, dict[tuple[str, str], str]] = {}
+    area_order: list[str] = []
+    for line, row in enumerate(csv.reader(lines[1:], delimiter=";"), start=2):
+        where = f"{table}, linje {line}"
+        if not row:
+            continue
+        if len(row) != len(REGK31_COLUMNS):
+            raise UpdateError(f"{table} afvist, de gamle data er bevaret: {where} har {len(row)} felter, ikke "
+                              f"{len(REGK31_COLUMNS)} (afkortet fil?)")
+        for variable, label in REGK31_FIXED:
+            if row[at[variable]].strip() != label:
+                raise UpdateError(f"{table} afvist, de gamle data er bevaret: {where}: {variable} er "
+                                  f"{row[at[variable]]!r}, forventede {label!r}")
+        function, area, tid = (row[at[c]].strip() for c in (REGK31_FUNCTION, REGK31_AREA, TIME_COLUMN))
+        value = row[at[VALUE_COLUMN]].strip()
+        if function not in wanted:
+            raise UpdateError(f"{table} afvist, de gamle data er bevaret: {where}: funktionen {function!r} blev ikke "
+                              "bedt om")
+        if not re.fullmatch(r"\d{4}", tid):
+            raise UpdateError(f"{table} afvist, de gamle data er bevaret: {where}: perioden {tid!r} er ikke et år")
+        kind, code = areas.code(area)
+        if kind == "unknown":
+            raise UpdateError(f"{table} afvist, de gamle data er bevaret: {where}: ukendt område {area!r}")
+        if code is None or (code != COUNTRY and code not in codes):
+            continue  # regions and the like: the files here hold the country and the 98 municipalities
+        if not WHOLE_KRONER.match(value):
+            raise UpdateError(f"{table} afvist, de gamle data er bevaret: {where}: værdien {value!r} er ikke hele "
+                              f"kroner ({function}, {area}, {tid})")
+        if int(tid) < first_year:
+            continue
+        if area not in area_order:
+            area_order.append(area)
+        cells = years.setdefault(int(tid), {})
+        if (function, area) in cells:
+            raise UpdateError(f"{table} afvist, de gamle data er bevaret: {where}: {area!r} står to gange for "
+                              f"{function!r} i {tid}")
+        cells[(function, area)] = value
+    if not years:
+        raise UpdateError(f"{table} afvist, de gamle data er bevaret: ingen år fra {first_year} (afkortet fil?)")
+    out: dict[int, bytes] = {}
+    for year, cells in sorted(years.items()):
+        missing = [f for f in functions if not any((f, a) in cells for a in area_order)]
+        if missing:
+            raise UpdateError(f"{table} afvist, de gamle data er bevaret: {year} mangler funktionerne "
+                              f"{missing[:3]}{' …' if len(missing) > 3 else ''} (afkortet fil?)")
+        file_text = "".join(  # the files' order: function by function, the areas in Statbank's order
+            ",".join(_quoted(t) for t in (regk31.PRICE_UNIT, regk31.EXPENDITURE_TYPE, function, area))
+            + f",{cells[(function, area)]}\r\n"
+            for function in functions for area in area_order if (function, area) in cells)
+        try:
+            regk31.parse_regk31(Path(f"{year}.csv"), areas, codes, text=file_text)
+        except DataError as exc:
+            raise UpdateError(f"{table} afvist, de gamle data er bevaret: {exc}") from exc
+        out[year] = file_text.encode("utf-8")
+    return out
+
+
+def _quoted(text: str) -> str:
+    """A text field as the files here write it: always quoted, quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fetch_regk31(api: str, directory: Path, areas: AreaCodes, codes: list[int]) -> Regk31Download:
+    """Download REGK31 for the functions and years here; every year here must come back."""
+    try:
+        current = regk31.parse_regk31_dir(directory, areas, codes)
+    except DataError as exc:
+        raise UpdateError(f"{regk31.TABLE}: filerne her kan ikke læses, så det vides ikke, hvilke funktioner der skal "
+                          f"hentes: {exc}") from exc
+    functions = current[0].functions
+    raw = _get(tableinfo_url(api, regk31.TABLE, lang="da"), f"{regk31.TABLE} (tabelbeskrivelse)")
+    try:
+        info = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UpdateError(f"{regk31.TABLE}: tabelbeskrivelsen er ikke JSON (fx en fejlside); afvist") from exc
+    if not isinstance(info, dict):
+        raise UpdateError(f"{regk31.TABLE}: tabelbeskrivelsen er ikke et JSON-objekt; afvist")
+    url = data_url(api, regk31.TABLE, resolve_regk31(info, functions), lang="da")
+    body = _get(url, regk31.TABLE)
+    files = regk31_files(body, functions, areas, codes, first_year=current[0].year)
+    lost = [y.year for y in current if y.year not in files]
+    if lost:
+        raise UpdateError(f"{regk31.TABLE} afvist, de gamle data er bevaret: downloadet mangler årene {lost}, som "
+                          f"filerne her har (afkortet?)")
+    return Regk31Download(url, {f"{y}.csv": b for y, b in files.items()}, sorted(files))
+
+
 def _write_atomic(path: Path, body: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -158,8 +334,8 @@ def _write_atomic(path: Path, body: bytes) -> None:
 
 def update(data_dir: Path, rebuild: Callable[[], object], api: str = API,
            progress: Callable[[str], None] = lambda _: None,
-           tables: tuple[StatbankTable, ...] = TABLES) -> UpdateReport:
-    """Fetch and check every table, then write them all and rebuild; on any failure nothing changes."""
+           tables: tuple[StatbankTable, ...] = TABLES, with_regk31: bool = True) -> UpdateReport:
+    """Fetch and check every table (and REGK31), then write them all and rebuild; on any failure nothing changes."""
     try:
         reference = parse_municipalities(data_dir / "reference" / "kommuner.csv")
     except DataError as exc:
@@ -173,17 +349,24 @@ def update(data_dir: Path, rebuild: Callable[[], object], api: str = API,
     for spec in tables:
         progress(f"  henter {spec.table} → dst/{spec.file}")
         downloads.append(fetch(spec, api, areas, codes, target_dir / spec.file))
-    report = UpdateReport(urls=[d.url for d in downloads])
+    writes = [(target_dir / d.spec.file, d.spec.file, d.body) for d in downloads]
+    urls = [d.url for d in downloads]
+    if with_regk31:
+        regk31_dir = data_dir / "regk31"
+        progress(f"  henter {regk31.TABLE} → regk31/<år>.csv")
+        got = fetch_regk31(api, regk31_dir, areas, codes)
+        urls.append(got.url)
+        writes += [(regk31_dir / name, f"regk31/{name}", body) for name, body in got.files.items()]
+    report = UpdateReport(urls=urls)
     backups: dict[Path, bytes | None] = {}
-    for d in downloads:
-        path = target_dir / d.spec.file
+    for path, name, body in writes:
         old = path.read_bytes() if path.exists() else None
-        if old == d.body:
-            report.unchanged.append(d.spec.file)
+        if old == body:
+            report.unchanged.append(name)
             continue
         backups[path] = old
-        _write_atomic(path, d.body)
-        report.written.append(d.spec.file)
+        _write_atomic(path, body)
+        report.written.append(name)
     try:
         rebuild()
     except Exception:
