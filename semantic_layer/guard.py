@@ -8,6 +8,11 @@ runs it: `dialect="duckdb"` (the default) or `"postgres"`. For PostgreSQL the gu
 server's own system functions (pg_read_file, lo_import, dblink, set_config, query_to_xml, catalog and
 privilege look-ups, ...) and casts to its object-identifier types, then checks the statement it will
 actually send once more, parsed as PostgreSQL.
+
+The compiler's own statements are checked as trees (`guard_tree`), not rendered and parsed again: the tree is
+built from the catalog and the schema with sqlglot's builders, so the same rules are checked on it directly,
+stricter where they can be (an allow-list of node types and functions instead of a deny-list). Analyst SQL from
+the editor always takes the full text guard (`guard`). No statement runs without one of the two.
 """
 
 from __future__ import annotations
@@ -108,7 +113,7 @@ def _check_tables(tree: exp.Expr) -> None:
 
 
 @lru_cache(maxsize=4096)
-def guard(sql: str, row_cap: int = 5000, dialect: str = "duckdb") -> str:
+def guard(sql: str, row_cap: int, dialect: str = "duckdb") -> str:
     """Return the statement as it will run on `dialect` (regenerated, with a LIMIT), or raise GuardError."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}; expected one of {DIALECTS}")
@@ -141,3 +146,149 @@ def guard(sql: str, row_cap: int = 5000, dialect: str = "duckdb") -> str:
         _check_nodes(tree, postgres=True)
         return _for_postgres(tree)
     return tree.sql(dialect="duckdb", pretty=True, comments=False)
+
+
+# -- the compiler's trees ------------------------------------------------------------------------------------
+# What the compiler's plans build (tests/semantic_layer/test_tree_guard.py proves that compiled specs pass):
+# node types and functions outside these lists are refused, whatever they are. A plan that needs another
+# harmless node type adds it here (and the tests show it).
+TREE_NODES: frozenset[type[exp.Expr]] = frozenset({
+    exp.Select, exp.Union, exp.With, exp.CTE, exp.Subquery, exp.From, exp.Join, exp.Where, exp.Group, exp.Qualify,
+    exp.Order, exp.Ordered, exp.Limit, exp.Distinct, exp.Window, exp.Values, exp.Tuple, exp.Table, exp.TableAlias,
+    exp.Alias, exp.Column, exp.Identifier, exp.Star, exp.Literal, exp.Null, exp.Boolean, exp.Parameter,
+    exp.Placeholder, exp.Paren, exp.Neg, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.EQ, exp.NEQ, exp.GT, exp.GTE,
+    exp.LT, exp.LTE, exp.Between, exp.In, exp.Is, exp.Not, exp.And, exp.Or, exp.Case, exp.If, exp.Exists,
+    exp.Sum, exp.Count, exp.Max, exp.Min, exp.Avg, exp.AnyValue, exp.StddevPop, exp.Rank, exp.Ln, exp.Pow,
+    exp.Anonymous})
+# Functions are node types above (SUM, COUNT, MAX, MIN, AVG, ANY_VALUE, STDDEV_POP, RANK, LN, POWER, and CASE,
+# IF, EXISTS, AND, OR); the ones sqlglot has no type for come as exp.Anonymous and must be named here.
+TREE_FUNCTIONS = frozenset({"QUANTILE_CONT"})
+WAREHOUSE_COLUMNS = frozenset(c for columns in PUBLIC_SCHEMA.values() for c in columns)
+
+
+def _outputs(query: exp.Expr) -> frozenset[str] | None:
+    """The column names a query or CTE body produces; None when it selects * (anything its sources have)."""
+    while isinstance(query, exp.Union):
+        query = query.this
+    if isinstance(query, exp.Subquery):
+        return _outputs(query.this)
+    if not isinstance(query, exp.Select):
+        return None
+    names = []
+    for projection in query.expressions:
+        if isinstance(projection, exp.Star) or (isinstance(projection, exp.Column) and projection.is_star):
+            return None
+        names.append(projection.alias_or_name)
+    return frozenset(names)
+
+
+def check_tree(tree: exp.Expr, row_cap: int, postgres: bool = False) -> None:
+    """Check a compiler-built statement without rendering it: one query; only allow-listed node types and
+    functions; only the warehouse's tables (or the statement's own CTEs), unqualified; every column a column of
+    the warehouse or a name the statement itself produces, and a qualified one a column of what its qualifier
+    names; a top-level LIMIT of at most `row_cap`. Values may be bound parameters. Raises GuardError."""
+    if not isinstance(tree, exp.Select | exp.Union):
+        raise GuardError(f"Afvist: kun én SELECT er tilladt, ikke {tree.key.upper()}.")
+    ctes: dict[str, exp.Expr] = {}
+    produced: set[str] = set()
+    sources: dict[str, set[str] | None] = {}  # qualifier -> the columns it may have (None: any known)
+    columns: list[exp.Column] = []
+    tables: list[exp.Table] = []
+    for node in tree.walk(bfs=False):
+        kind = type(node)
+        if kind not in TREE_NODES:
+            raise GuardError(f"Afvist: {node.key.upper()} er ikke tilladt i en oversat forespørgsel.")
+        if kind is exp.Column:
+            columns.append(node)  # type: ignore[arg-type]
+        elif kind is exp.Alias:
+            produced.add(node.alias)
+        elif kind is exp.Table:
+            tables.append(node)  # type: ignore[arg-type]
+        elif kind is exp.CTE:
+            ctes[node.alias_or_name] = node.this
+        elif kind is exp.TableAlias:
+            produced.update(c.name for c in node.args.get("columns") or ())
+        elif kind is exp.Subquery and node.alias:
+            _add_source(sources, node.alias, _outputs(node.this))
+        elif kind is exp.Values and node.alias:
+            _add_source(sources, node.alias, frozenset(c.name for c in node.args["alias"].columns))
+        elif kind is exp.Anonymous and str(node.this).upper() not in TREE_FUNCTIONS:
+            raise GuardError(f"Afvist: funktionen {node.this}() er ikke tilladt.")
+    for table in tables:
+        if not isinstance(table.this, exp.Identifier) or table.args.get("db") or table.args.get("catalog"):
+            raise GuardError(f"Afvist: kun lagerets egne tabeller uden skema/database ({table.sql()[:80]}).")
+        if table.name in ctes:
+            outputs = _outputs(ctes[table.name])
+        elif table.name in PUBLIC_SCHEMA:
+            outputs = frozenset(PUBLIC_SCHEMA[table.name])
+        else:
+            raise GuardError(f"Afvist: tabellen {table.name!r} findes ikke. Tilladte tabeller: "
+                             f"{', '.join(sorted(PUBLIC_SCHEMA))}.")
+        _add_source(sources, table.alias_or_name, outputs)
+    known = WAREHOUSE_COLUMNS | produced
+    for column in columns:
+        name, qualifier = column.name, column.table
+        if column.is_star:
+            continue
+        if qualifier:
+            if qualifier not in sources:
+                raise GuardError(f"Afvist: ukendt tabel {qualifier!r} ({column.sql()[:80]}).")
+            allowed = sources[qualifier]
+            if name not in (known if allowed is None else allowed):
+                raise GuardError(f"Afvist: ukendt kolonne {column.sql()[:80]!r}.")
+        elif name not in known:
+            raise GuardError(f"Afvist: ukendt kolonne {name!r}.")
+    limit = tree.args.get("limit")
+    value = limit.expression if isinstance(limit, exp.Limit) else None
+    if not isinstance(value, exp.Literal) or not value.is_int or not 0 <= int(value.this) <= row_cap:
+        raise GuardError(f"Afvist: en oversat forespørgsel skal have LIMIT på højst {row_cap} rækker.")
+    if postgres:
+        _check_nodes(tree, postgres=True)
+
+
+def _add_source(sources: dict[str, set[str] | None], name: str, outputs: frozenset[str] | None) -> None:
+    """An alias may name different sources in different scopes: a qualified column may be any of theirs."""
+    if name in sources and sources[name] is None:
+        return
+    if outputs is None:
+        sources[name] = None
+    else:
+        sources.setdefault(name, set()).update(outputs)  # type: ignore[union-attr]
+
+
+def guard_tree(tree: exp.Expr, row_cap: int, dialect: str = "duckdb", rendered: str | None = None) -> str:
+    """The statement text to run on `dialect` for a compiler-built tree, after `check_tree`; GuardError if refused.
+
+    DuckDB: the tree rendered (or `rendered`, the caller's rendering of this same tree); nothing is parsed.
+    PostgreSQL: the DuckDB text is parsed once, checked again, rewritten for PostgreSQL (warehouse/pg_dialect.py),
+    checked with the PostgreSQL rules and rendered: exactly the statement the text guard would send (tested).
+    The one parse is kept because the rewrite types bare NULLs with sqlglot's type annotation, which fails on
+    trees made with the builders (sqlglot's qualify_tables trips over their tables), and a NULL typed otherwise
+    than DuckDB types it would change a UNION's column type on PostgreSQL. It is paid once per prepared shape
+    (semantic_layer/shapes.py); the checks of the text guard's qualify step are not repeated."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}; expected one of {DIALECTS}")
+    check_tree(tree, row_cap)
+    sql = rendered if rendered is not None else tree.sql(dialect="duckdb", pretty=True, comments=False)
+    if dialect == "duckdb":
+        return sql
+    from warehouse.pg_dialect import postgres_dialect, rewrite_for_postgres
+
+    try:
+        parsed = sqlglot.parse_one(sql, read="duckdb").transform(  # `$1` reads as a placeholder: keep it numbered
+            lambda n: exp.Parameter(this=exp.Literal.number(int(n.this)))
+            if isinstance(n, exp.Placeholder) and str(n.this or "").isdigit() else n)
+    except (ParseError, sqlglot.errors.TokenError) as exc:
+        raise GuardError(f"Afvist: SQL'en kan ikke læses ({str(exc).splitlines()[0][:200]}).") from exc
+    if not isinstance(parsed, exp.Query):
+        raise GuardError("Afvist: SQL'en kan ikke læses som én SELECT.")
+    _check_nodes(parsed, postgres=True)  # the text guard's checks, on what the text says
+    _check_tables(parsed)
+    rewritten = rewrite_for_postgres(parsed)
+    _check_nodes(rewritten, postgres=True)
+    _check_tables(rewritten)
+    try:
+        return rewritten.sql(dialect=postgres_dialect(), pretty=True, comments=False,
+                             unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as exc:
+        raise GuardError(f"Afvist: SQL'en kan ikke køres på PostgreSQL ({str(exc).splitlines()[0][:200]}).") from exc

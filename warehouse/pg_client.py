@@ -25,17 +25,36 @@ from warehouse.pg_build import DEFAULT_SCHEMA, NAME, redact
 
 log = logging.getLogger(__name__)
 VERSION_TTL_S = 1.0
-# `?` placeholders (DuckDB's) outside string literals and quoted names become psycopg's `%s`; every literal
-# `%` (psycopg reads them even inside strings) becomes `%%`.
-_PIECES = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|%|\?)")
+# `?` placeholders (DuckDB's) outside string literals and quoted names become psycopg's `%s`, and so do numbered
+# ones (`$1`, as a prepared shape is written: semantic_layer/shapes.py), the parameters put in their order; every
+# literal `%` (psycopg reads them even inside strings) becomes `%%`.
+_PIECES = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|%|\?|(?<![\w$])\$[0-9]+(?![\w$]))")
 
 
-def _placeholders(sql: str) -> str:
+def _placeholders(sql: str, params: list[Any] | None = None) -> tuple[str, list[Any]]:
+    """psycopg's form of `sql` and the parameters in the order its `%s` take them."""
+    given = list(params or [])
+    ordered: list[Any] = []
+    position = 0
+
     def piece(match: re.Match[str]) -> str:
+        nonlocal position
         text = match.group(0)
-        return "%s" if text == "?" else text.replace("%", "%%")
+        if text == "?":
+            if position >= len(given):
+                raise QueryError("Forespørgslen har flere parametre end værdier.")
+            ordered.append(given[position])
+            position += 1
+            return "%s"
+        if text.startswith("$"):
+            index = int(text[1:]) - 1
+            if not 0 <= index < len(given):
+                raise QueryError(f"Forespørgslen bruger {text}, men har kun {len(given)} værdier.")
+            ordered.append(given[index])
+            return "%s"
+        return text.replace("%", "%%")
 
-    return _PIECES.sub(piece, sql)
+    return _PIECES.sub(piece, sql), ordered
 
 
 class PostgresWarehouse:
@@ -101,7 +120,7 @@ class PostgresWarehouse:
                 try:
                     with con.cursor() as cur:
                         if params:
-                            cur.execute(_placeholders(sql), params)
+                            cur.execute(*_placeholders(sql, params))
                         else:
                             cur.execute(sql)
                         if cur.description is None:

@@ -11,7 +11,7 @@ import yaml
 from semantic_layer.guard import GuardError, guard
 from tests.pg.conftest import same_rows
 from tests.semantic_layer.specs import NAMED_SPECS
-from tests.semantic_layer.test_guard import TABLE, _sql
+from tests.semantic_layer.test_guard import CAP, TABLE, _sql
 from warehouse.errors import QueryError
 
 PG_TABLE = yaml.safe_load((Path(__file__).parent / "hostile_pg.yaml").read_text(encoding="utf-8"))
@@ -25,7 +25,7 @@ def test_pg_table_is_big_enough() -> None:
 @pytest.mark.parametrize("case", ALL_REFUSED, ids=[c["why"] for c in ALL_REFUSED])
 def test_hostile_statement_is_refused_for_postgres(case) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(GuardError) as err:
-        guard(_sql(case["sql"]), dialect="postgres")
+        guard(_sql(case["sql"]), CAP, dialect="postgres")
     assert str(err.value).startswith("Afvist"), str(err.value)
 
 
@@ -59,25 +59,25 @@ def test_the_role_itself_refuses_files_programs_and_conversations(sql: str, pg_w
 
 @pytest.mark.parametrize("sql", PG_TABLE["allowed"], ids=[s[:50] for s in PG_TABLE["allowed"]])
 def test_allowed_statement_gives_duckdbs_answer(sql: str, pg_warehouse, warehouse) -> None:  # type: ignore[no-untyped-def]
-    on_duck = warehouse.query(guard(sql))
-    on_pg = pg_warehouse.query(guard(sql, dialect="postgres"))
+    on_duck = warehouse.query(guard(sql, CAP))
+    on_pg = pg_warehouse.query(guard(sql, CAP, dialect="postgres"))
     assert on_pg.columns == on_duck.columns
     assert same_rows(on_pg.rows, on_duck.rows), (on_pg.rows[:5], on_duck.rows[:5])
 
 
 @pytest.mark.parametrize("case", TABLE["allowed"], ids=[c["sql"][:40] for c in TABLE["allowed"]])
 def test_shared_allowed_statements_pass_with_a_limit(case, pg_warehouse, warehouse) -> None:  # type: ignore[no-untyped-def]
-    guarded = guard(case["sql"], dialect="postgres")
+    guarded = guard(case["sql"], CAP, dialect="postgres")
     assert guarded.rstrip().splitlines()[-1] == f"LIMIT {case['limit']}"
-    on_pg, on_duck = pg_warehouse.query(guarded), warehouse.query(guard(case["sql"]))
+    on_pg, on_duck = pg_warehouse.query(guarded), warehouse.query(guard(case["sql"], CAP))
     assert len(on_pg.rows) == len(on_duck.rows) <= case["limit"]
 
 
 @pytest.mark.parametrize("name", sorted(NAMED_SPECS))
 def test_every_compiled_spec_passes_the_guard_for_postgres(name, compiler) -> None:  # type: ignore[no-untyped-def]
-    assert "LIMIT" in guard(compiler.compile(NAMED_SPECS[name][1]).sql, dialect="postgres")
+    assert "LIMIT" in guard(compiler.compile(NAMED_SPECS[name][1]).sql, CAP, dialect="postgres")
 
 
 def test_unknown_dialect_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
-        guard("SELECT 1 AS x", dialect="sqlite")
+        guard("SELECT 1 AS x", CAP, dialect="sqlite")

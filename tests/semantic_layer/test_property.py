@@ -1,4 +1,5 @@
-"""Random valid QuerySpecs always compile, pass the guard and run on the real warehouse."""
+"""Random valid QuerySpecs always compile, pass both guards (the tree guard and the text guard) and run on the real
+warehouse."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from semantic_layer.compiler import RESULT_COLUMNS
-from semantic_layer.guard import guard
+from semantic_layer.guard import guard, guard_tree
 from semantic_layer.model import Aggregation, Frequency
 from semantic_layer.spec import REGION_CODES, Comparison, MetricRef, QuerySpec, Years
 from semantic_layer.sqlbits import QUARTER_COLUMNS
@@ -55,7 +56,8 @@ def test_random_specs_compile_guard_and_run(catalog, compiler, warehouse):
     @given(specs(catalog, codes))
     def check(spec: QuerySpec) -> None:
         compiled = compiler.compile(spec)
-        result = warehouse.query(guard(compiled.sql))
+        assert guard_tree(compiled.expression, compiler.row_cap, rendered=compiled.sql) == compiled.sql
+        result = warehouse.query(guard(compiled.sql, compiler.row_cap))
         quarterly = spec.operation != "overview" and catalog.get(spec.metrics[0].id).frequency == Frequency.QUARTER
         assert tuple(result.columns) == (QUARTER_COLUMNS if quarterly else RESULT_COLUMNS)
         for row in result.dicts():
