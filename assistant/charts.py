@@ -10,7 +10,7 @@ from assistant.formatting import UNIT_LABEL
 from semantic_layer import phrases
 from semantic_layer.model import Metric
 from semantic_layer.phrases import Period
-from semantic_layer.spec import Operation, QuerySpec
+from semantic_layer.spec import ComparisonKind, Operation, QuerySpec
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 TOPOJSON_URL = "/api/geo/kommuner.topojson"
@@ -68,6 +68,8 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
     op = spec.operation
     if op in (Operation.OVERVIEW,) or not observations:
         return None, None
+    if spec.comparison.kind == ComparisonKind.REGIONS and op != Operation.TREND:
+        return _regions_bars(spec, observations, metric, y_title), "rank" if op == Operation.RANK else "bar"
     if op in (Operation.DISTRIBUTION, Operation.RANK):
         observations = _one_year(spec, observations)
     if op == Operation.DISTRIBUTION:
@@ -148,3 +150,27 @@ def chart_for(spec: QuerySpec, observations: list[Observation],
         title = phrases.chart_title(metric.forms, year, national=national is not None)
     chart = _base(metric, title) | {"height": {"step": 22}, "data": {"values": values}, "layer": layers}
     return chart, "rank" if op == Operation.RANK else "bar"
+
+
+def _regions_bars(spec: QuerySpec, observations: list[Observation], metric: Metric, y_title: str) -> dict[str, Any]:
+    """The five regions as bars (highest first, or in the ranking's order) with the country as a red rule; the
+    writer has already kept one year."""
+    values = _points(observations, ("group",))
+    national = next((o for o in observations if o.role == "national" and o.value is not None), None)
+    order = "x" if spec.operation == Operation.RANK and spec.rank_order == "asc" else "-x"
+    layers: list[dict[str, Any]] = [{
+        "mark": {"type": "bar", "tooltip": True, "color": "#1f4e79"},
+        "encoding": {
+            "y": {"field": "område", "type": "nominal", "sort": order, "title": None},
+            "x": {"field": "værdi", "type": "quantitative", "title": y_title, "axis": {"format": _fmt(metric)}},
+            "tooltip": [{"field": "område", "title": "Region"}, {"field": "vist", "title": "Værdi"}],
+        }}]
+    if national is not None:
+        layers.append({"data": {"values": [{"værdi": national.value, "vist": national.display}]},
+                       "mark": {"type": "rule", "color": "#b22222", "strokeWidth": 2, "strokeDash": [6, 3]},
+                       "encoding": {"x": {"field": "værdi", "type": "quantitative"},
+                                    "tooltip": [{"field": "vist", "title": "Hele landet"}]}})
+    year = max((period(o) for o in observations if o.role == "group" and o.value is not None),
+               default=_last_year(observations))
+    title = phrases.regions_title(metric.forms, year, national=national is not None)
+    return _base(metric, title) | {"height": {"step": 22}, "data": {"values": values}, "layer": layers}

@@ -70,6 +70,10 @@ COMPARISON: dict[str, list[str]] = {
                 r"\bgennemsnit\b", r"\bgennemsnitlige?\b", r"\bresten af landet\b", r"\blandets?\b", r"\bdanmark\b",
                 r"\bgennemsnitskommune\w*", r"\blandstal\w*", r"\bnational\w*", r"\blandsniveau\w*"],
     "region": [r"\bregionen\w*", r"\bregionens\b", r"\bandre kommuner i regionen\b", r"\bregionsgennemsnit\w*"],
+    # All five regions side by side: the plural ("regionerne", "de fem regioner"), one region at a time ("hver
+    # region", "pr. region", "regionsvis", "region for region") or a question about which region.
+    "regions": [r"\bregioner\w*", r"\b(?:hver|hvert|hvilken|hvilke|samtlige) (?:enkelt )?region\b",
+                r"\b(?:pr|per) region\b", r"\bregion for region\b", r"\bregionsvis\w*", r"\bregionsniveau\w*"],
 }
 
 BENCHMARK_QUARTILE = [r"\bkvartil\w*", r"\bbilligste\b", r"\bmest effektive\b", r"\bbedste 25\b",
@@ -106,6 +110,7 @@ _GREET_RX = re.compile(GREETING)
 _FOLLOW_RX = re.compile(FOLLOW_UP)
 _DESC_RX = re.compile(rf"\b{SUPERLATIVE_DESC}\b")
 _ASC_RX = re.compile(rf"\b{SUPERLATIVE_ASC}\b")
+_ORDER_RX = re.compile(rf"\b(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC}) foerst\b")  # "laveste først": the order
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ def consumed(text: str) -> frozenset[int]:
     """Tokens taken by the steering rules that are not op/cmp cues: rank order, quartile, follow-up."""
     owner = owners(text)
     ids: set[int] = set()
-    for rx in (_ASC_RX, _DESC_RX, _QUARTILE_RX, _FOLLOW_RX):
+    for rx in (_ASC_RX, _DESC_RX, _ORDER_RX, _QUARTILE_RX, _FOLLOW_RX):
         hit = _all(rx, text, owner)
         if hit:
             ids |= hit[1]

@@ -39,7 +39,7 @@ OP_MEANING = {
 }
 CMP_MEANING = {ComparisonKind.NEIGHBOURS: "nabokommunerne", ComparisonKind.COUNTRY: "landsgennemsnittet",
                ComparisonKind.REGION: "kommunerne i regionen", ComparisonKind.SIMILAR: "lignende kommuner",
-               ComparisonKind.EXPLICIT: "de nævnte kommuner"}
+               ComparisonKind.EXPLICIT: "de nævnte kommuner", ComparisonKind.REGIONS: "alle fem regioner"}
 NEEDS_PLACE = {Operation.VALUE, Operation.COMPARE, Operation.TREND, Operation.SAVINGS, Operation.OVERVIEW}
 _OP_ORDER = (("definition", Operation.DEFINITION), ("savings", Operation.SAVINGS), ("rank", Operation.RANK),
              ("distribution", Operation.DISTRIBUTION), ("trend", Operation.TREND), ("compare", Operation.COMPARE))
@@ -100,6 +100,8 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
                                                                       and not munis)
     follow = ctx is not None and (cues.is_follow_up(s.text) or not metrics or leans
                                   or (not (munis or regions) and place_needed))
+    if _wants_regions(s, ctx, munis, regions, op):
+        return _regions_spec(s, d, catalog, ctx if follow else None, metrics, op, op_words)
     if follow and ctx is not None:
         if not metrics and s.fig.status == "none" and ctx.metrics:
             metrics = [r.id for r in ctx.metrics]
@@ -182,6 +184,70 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
     return partial
 
 
+_KOMMUNER = re.compile(r"\bkommun\w*")  # "kommunen", "hvilke kommuner", "kommunernes"
+_ONE_REGION = re.compile(r"\b(?:hvilken|hvem|hvor)\b")
+REGIONS_OPS = {Operation.COMPARE, Operation.TREND, Operation.RANK}
+
+
+def _wants_regions(s: Slots, ctx: QuerySpec | None, munis: list[int], regions: list[int],
+                   op: Operation | None) -> bool:
+    """All five regions: asked in words ("Sammenlign regionerne", "gennemsnittet i hver region", "hvilken region
+    har …"), or a follow-up to such an answer that names no place and asks no other kind of answer ("Og i 2019?",
+    "og de laveste?"). A municipality named with the regions is set against its own region instead (_comparison);
+    a question about municipalities ("Hvilke kommuner …") leaves the regions."""
+    if munis or op not in (None, *REGIONS_OPS, Operation.DISTRIBUTION):
+        return False
+    if "regions" in s.cmps:
+        return True
+    return (ctx is not None and ctx.comparison.kind == ComparisonKind.REGIONS and not regions
+            and op != Operation.DISTRIBUTION and not _KOMMUNER.search(s.text)
+            and not ({"neighbours", "similar", "region"} & set(s.cmps)))
+
+
+def _regions_spec(s: Slots, d: Draft, catalog: Catalog, ctx: QuerySpec | None, metrics: list[str],
+                  op: Operation | None, op_words: str) -> QuerySpec | None:
+    """The five regions side by side (COMPARE), over time (TREND) or ranked (RANK); no municipality."""
+    if not metrics and s.fig.status == "none" and ctx is not None and ctx.metrics:
+        metrics = [r.id for r in ctx.metrics]
+        m = catalog.get(metrics[0])
+        d.step("(forrige spørgsmål)", m.label if m else metrics[0], "conversation")
+    again = ctx is not None and ctx.comparison.kind == ComparisonKind.REGIONS
+    if op is None and again and ctx is not None:
+        op = ctx.operation
+        if op == Operation.TREND and s.time is not None and s.time.years.kind in {"single", "latest"}:
+            op = Operation.COMPARE
+    if op not in REGIONS_OPS:  # a table of the regions ("fordelingen på regionerne" too)
+        op = Operation.COMPARE
+    words = s.cmps["regions"].words if "regions" in s.cmps else "(forrige spørgsmål)"
+    d.step(words, CMP_MEANING[ComparisonKind.REGIONS], "comparison" if "regions" in s.cmps else "conversation")
+    years = _years(s, op, ctx, d)
+    metrics = [_period_form(m, years, catalog, d) for m in metrics]
+    if op_words:
+        d.step(op_words, OP_MEANING[op] if op != Operation.RANK else "rangliste over regionerne", "operation")
+    args: dict[str, object] = dict(operation=op, metrics=tuple(MetricRef(id=m) for m in metrics),
+                                   comparison=Comparison(kind=ComparisonKind.REGIONS), years=years)
+    if op == Operation.RANK:
+        skip = set(s.scan.used) | (set(s.time.token_ids) if s.time else set())
+        num = cues.small_number(s.toks, skip)
+        same = again and ctx is not None and ctx.operation == Operation.RANK and s.fig.status == "none"
+        if num:
+            s.used.add(num[2])
+        n = num[0] if num else (ctx.rank_n if same and ctx else (1 if _ONE_REGION.search(s.text) else 5))
+        order = cues.rank_order(s.text) or (ctx.rank_order if same and ctx else "desc")
+        d.step(num[1] if num else "(intet antal)", f"{'den' if n == 1 else f'de {n}'} "
+               f"{'laveste' if order == 'asc' else 'højeste'} af regionerne", "operation" if num else "default")
+        args.update(rank_n=max(1, min(5, n)), rank_order=order)
+    spec = QuerySpec(**args)  # type: ignore[arg-type]
+    s.partial = spec
+    if "year_unknown" in s.extra:
+        s.missing = "year"
+        return None
+    if not metrics:
+        s.missing = "metric"
+        return None
+    return spec
+
+
 def _period_form(metric_id: str, years: Years, catalog: Catalog, d: Draft) -> str:
     """A quarterly figure or its annual form, as the period asks (figures.period_form); the steps say which. A
     figure without quarters asked for in quarters answers whole years, and says so."""
@@ -224,16 +290,18 @@ def _comparison(s: Slots, op: Operation, munis: list[int], regions: list[int], c
         kind, words = ComparisonKind.NEIGHBOURS, s.cmps["neighbours"].words
     elif "similar" in s.cmps:
         kind, words = ComparisonKind.SIMILAR, s.cmps["similar"].words
-    elif ("region" in s.cmps or regions) and (munis or (ctx and ctx.municipalities)):
+    elif ("region" in s.cmps or "regions" in s.cmps or regions) and (munis or (ctx and ctx.municipalities)):
+        # "Sammenlign Odense med regionerne": a municipality is set against its own region
         kind = ComparisonKind.REGION
-        words = s.cmps["region"].words if "region" in s.cmps else s.scan.regions[0].words
+        cue = s.cmps.get("region") or s.cmps.get("regions")
+        words = cue.words if cue is not None else s.scan.regions[0].words
         region = regions[0] if regions else None
     elif "country" in s.cmps and munis:
         kind, words = ComparisonKind.COUNTRY, s.cmps["country"].words
     elif len(munis) > 1:
         kind, words = ComparisonKind.EXPLICIT, ", ".join(h.words for h in s.scan.municipalities)
-    elif ctx is not None and len(munis) <= 1 and ctx.comparison.kind not in {ComparisonKind.NONE,
-                                                                              ComparisonKind.EXPLICIT}:
+    elif ctx is not None and len(munis) <= 1 and ctx.comparison.kind not in {
+            ComparisonKind.NONE, ComparisonKind.EXPLICIT, ComparisonKind.REGIONS}:
         d.step("(forrige spørgsmål)", CMP_MEANING[ctx.comparison.kind], "conversation")
         return ctx.comparison
     if kind == ComparisonKind.NONE:
@@ -302,7 +370,8 @@ def _rank(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec | None,
     region = _scope_region(s, regions, munis, ctx, None)
     # Only a follow-up ("og de laveste?") keeps the last ranking's size, order and region; a new question
     # that names its own figure starts from the defaults.
-    same = ctx is not None and ctx.operation == Operation.RANK and s.fig.status == "none"
+    same = ctx is not None and ctx.operation == Operation.RANK and s.fig.status == "none" \
+        and ctx.comparison.kind != ComparisonKind.REGIONS  # a ranking of the regions is no municipalities' size
     # "Hvilken kommune har …" / "hvem har den højeste …" asks for one; "hvilke kommuner" for a list.
     single = re.search(r"\b(hvilken (?:\w+ )?kommune|hvem har|hvem er|"
                        r"hvor er .{0,30}(hoejest|lavest|stoerst|mindst))\b", s.text)

@@ -1,0 +1,101 @@
+"""All five regions at once (ComparisonKind.REGIONS): one grouped statement instead of one spec per region.
+
+Passes: cells (every municipality's value with its region, for the periods asked) -> periods (those present)
+-> grp (regions x periods, each region's figure by the catalog's method: weighted by the denominator
+population, a total, or a plain mean — the same aggregate SinglePlan uses for one region's group) -> ranked
+(RANK: regions ranked per period) -> nat (the published national figure) -> one UNION ALL in RESULT_COLUMNS
+order (QUARTER_COLUMNS for a quarterly figure, grouped per year and quarter).
+
+Rows: role 'group' with municipality_code = the region's code (1081-1085) and municipality = its name, and
+role 'national' (code 0). Every region has a row in every period, also one without data: its value is then
+NULL with n_values = 0 (n_members counts its municipalities' cells), never 0.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp, select
+
+from semantic_layer.model import Aggregation, Metric
+from semantic_layer.single import SinglePlan, average
+from semantic_layer.spec import ComparisonKind, Operation, QuerySpec
+from semantic_layer.sqlbits import RESULT_COLUMNS, col, lit, table
+
+
+class RegionsPlan(SinglePlan):
+    """The regions' figures side by side (VALUE/COMPARE), over time (TREND) or ranked (RANK); reuses
+    SinglePlan's period predicate and national figure, so the years and the country agree with every other
+    answer."""
+
+    def __init__(self, spec: QuerySpec, metric: Metric, published_national: bool, row_cap: int) -> None:
+        super().__init__(spec, metric, published_national, row_cap)
+        assert self.spec.comparison.kind == ComparisonKind.REGIONS and not self.spec.municipalities
+        self.group_label = "regions"
+
+    def _region_cells(self) -> exp.Expression:
+        """Every municipality's cell in the periods asked, with the municipality's region."""
+        return (select(col("municipality_code", "o"), col("region_code", "mu"), *self._period("o"),
+                       col("value", "o"))
+                .from_(table(self.cells_table, "o"), copy=False)
+                .join(table("municipalities", "mu"), on=col("municipality_code", "mu").eq(
+                    col("municipality_code", "o")), copy=False)
+                .where(exp.and_(col("figure", "o").eq(self.fig), self._years("o"), copy=False), copy=False))
+
+    def _regions(self) -> exp.Expression:
+        """One row per region and period (regions without cells too: NULL, n_values 0)."""
+        same_period = exp.and_(col("region_code", "g").eq(col("region_code", "r")),
+                               *[c.eq(col(c.name, "g")) for c in self._period("p")], copy=False)
+        query = (select(*self._row(metric_id=self.mid, municipality_code=col("region_code", "r"),
+                                   municipality=col("region_name", "r"), year=col("year", "p"),
+                                   value=average(self.metric, col("value", "g"), col("persons", "w")),
+                                   status=lit("computed"), role=lit("group"),
+                                   n_values=exp.func("count", col("value", "g")),
+                                   n_members=exp.func("count", col("municipality_code", "g")),
+                                   quarter=col("quarter", "p")))
+                 .from_(table("regions", "r"), copy=False)
+                 .join(table("periods", "p"), join_type="cross", copy=False)
+                 .join(table("cells", "g"), join_type="left", on=same_period, copy=False))
+        if self.metric.aggregation == Aggregation.WEIGHTED:  # the population of the period's year, as _group
+            query = query.join(table("population_groups", "w"), join_type="left", on=exp.and_(
+                col("group_id", "w").eq(lit(self.metric.denominator_population)),
+                col("municipality_code", "w").eq(col("municipality_code", "g")), col("year", "w").eq(col("year", "g")),
+                copy=False), copy=False)
+        return query.group_by(col("region_code", "r"), col("region_name", "r"), *self._period("p"), copy=False)
+
+    def _ranked_regions(self) -> exp.Expression:
+        """The regions ranked per period (NULLs last); `weight` is how many regions have a value."""
+        order = exp.Order(expressions=[exp.Ordered(this=col("value"), desc=self.spec.rank_order == "desc",
+                                                   nulls_first=False)])
+        return select(*[col(c) for c in self.columns[:9]],
+                      exp.Window(this=exp.func("rank"), partition_by=self._period(), order=order)
+                      .as_("rank", copy=False),
+                      exp.Window(this=exp.func("count", col("value")), partition_by=self._period())
+                      .as_("weight", copy=False),
+                      *[col(c) for c in self.columns[len(RESULT_COLUMNS):]]).from_(exp.to_table("grp"), copy=False)
+
+    def build(self) -> exp.Query:
+        spec = self.spec
+        self.ctes += [("cells", self._region_cells()),
+                      ("periods", select(*self._period()).distinct(copy=False).from_(exp.to_table("cells"),
+                                                                                     copy=False)),
+                      ("grp", self._regions())]
+        source = "grp"
+        if spec.operation == Operation.RANK:
+            self.ctes.append(("ranked", self._ranked_regions()))
+            source = "ranked"
+        result: exp.Query = select(*[col(c) for c in self.columns]).from_(exp.to_table(source), copy=False)
+        if spec.include_national:
+            self.ctes.append(("nat", self._national()))
+            result = exp.union(result, select(exp.Star()).from_(exp.to_table("nat"), copy=False), distinct=False,
+                               copy=False)
+        order: list[exp.Expression]
+        if spec.operation == Operation.RANK:
+            order = [exp.Ordered(this=col("rank"), nulls_first=False)]
+        else:  # the regions highest first, then the country
+            order = [exp.Case().when(col("role").eq(lit("group")), lit(0)).else_(lit(1)),
+                     exp.Ordered(this=col("value"), desc=True, nulls_first=False)]
+        final = select(exp.Star()).from_(result.subquery("r"), copy=False).order_by(
+            *self._period(), *order, col("municipality_code"), copy=False)
+        for name, query in self.ctes:
+            final = final.with_(name, as_=query, copy=False)
+        return final.limit(self.row_cap, copy=False)
+
