@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 from semantic_layer.model import Metric, Unit
 
@@ -39,11 +41,20 @@ def pattern(decimals: int, group: bool = True) -> str:
     return ("#,##0" if group else "0") + ("." + "0" * decimals if decimals > 0 else "")
 
 
+@lru_cache(maxsize=32)
+def _pattern(decimals: int, group: bool) -> NumberPattern:
+    """The parsed pattern (format_decimal would parse the pattern and the locale again for every number)."""
+    return parse_pattern(pattern(decimals, group))
+
+
+_LOCALE = Locale.parse(LOCALE)
+
+
 def number(value: float | int | Decimal, decimals: int = 0, group: bool = True) -> str:
     """1234567.891 -> '1.234.567,9' (decimals=1); group=False -> '1234567,9'."""
     if isinstance(value, float) and not math.isfinite(value):
         return format_decimal(value, locale=LOCALE)  # 'NaN', '∞'
-    return format_decimal(rounded(value, decimals), format=pattern(decimals, group), locale=LOCALE)
+    return _pattern(decimals, group).apply(rounded(value, decimals), _LOCALE)  # as format_decimal does
 
 
 def value_text(value: float | None, metric: Metric, status: str = "value") -> str:

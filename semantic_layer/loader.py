@@ -23,12 +23,14 @@ from semantic_layer.model import (
     Gender,
     Metric,
     Number,
+    OverviewTheme,
     Theme,
 )
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~20x faster
 CATALOG_DIR = Path(__file__).parent / "catalog"
 AMBIGUOUS_FILE = "ambiguous.yaml"
+OVERVIEW_FILE = "overview.yaml"  # which figures may headline each theme of the overview
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def parse_catalog(directory: Path = CATALOG_DIR) -> tuple[Catalog | None, list[I
     themes: list[Theme] = []
     metrics: list[Metric] = []
     ambiguous: list[AmbiguousTerm] = []
+    overview: list[OverviewTheme] = []
     files = sorted(directory.glob("*.yaml"))
     if not files:
         issues.append(Issue(str(directory), 0, "ingen katalogfiler (*.yaml)"))
@@ -106,6 +109,13 @@ def parse_catalog(directory: Path = CATALOG_DIR) -> tuple[Catalog | None, list[I
                 except (ValidationError, TypeError) as exc:
                     issues.append(Issue(path.name, line, f"ugyldigt tvetydigt udtryk: {exc}"))
             continue
+        if path.name == OVERVIEW_FILE:
+            for item, line in zip(data.get("overview") or [], _lines(node, "overview"), strict=False):
+                try:
+                    overview.append(OverviewTheme(**item, file=path.name, line=line))
+                except (ValidationError, TypeError) as exc:
+                    issues.append(Issue(path.name, line, f"ugyldigt tema i overblikket: {exc}"))
+            continue
         if not isinstance(data, dict) or "theme" not in data or "metrics" not in data:
             issues.append(Issue(path.name, 1, "filen skal have 'theme' og 'metrics'"))
             continue
@@ -119,6 +129,9 @@ def parse_catalog(directory: Path = CATALOG_DIR) -> tuple[Catalog | None, list[I
             if not isinstance(item, dict):
                 issues.append(Issue(path.name, line, "et nøgletal skal være en mapping"))
                 continue
+            if "overview_theme" in item:
+                issues.append(Issue(path.name, line, f"overview_theme sættes i {OVERVIEW_FILE}, ikke på nøgletallet"))
+                continue
             try:
                 metrics.append(Metric(**item, theme=theme.id, file=path.name, line=line))
             except ValidationError as exc:
@@ -127,9 +140,42 @@ def parse_catalog(directory: Path = CATALOG_DIR) -> tuple[Catalog | None, list[I
             except TypeError as exc:
                 issues.append(Issue(path.name, line, f"ugyldigt nøgletal: {exc}"))
     issues += validate(metrics, ambiguous)
+    issues += validate_overview(overview, themes, metrics)
     if any(i.blocking for i in issues):
         return None, issues
-    return Catalog(themes=tuple(themes), metrics=tuple(metrics), ambiguous=tuple(ambiguous)), issues
+    headline = {i: t.theme for t in overview for i in t.metrics}
+    metrics = [m.model_copy(update={"overview_theme": headline[m.id]}) if m.id in headline else m for m in metrics]
+    return Catalog(themes=tuple(themes), metrics=tuple(metrics), ambiguous=tuple(ambiguous),
+                   overview=tuple(overview)), issues
+
+
+def validate_overview(overview: list[OverviewTheme], themes: list[Theme], metrics: list[Metric]) -> list[Issue]:
+    """The overview's themes exist, once each; its figures exist, are yearly (a quarterly figure headlines by its
+    annual form) and headline one theme only."""
+    issues: list[Issue] = []
+    theme_ids = {t.id for t in themes}
+    by_id = {m.id: m for m in metrics}
+    seen_themes: set[str] = set()
+    seen: dict[str, str] = {}
+    for t in overview:
+        if t.theme not in theme_ids:
+            issues.append(Issue(t.file, t.line, f"ukendt tema {t.theme!r} i overblikket (kendte: {sorted(theme_ids)})"))
+        if t.theme in seen_themes:
+            issues.append(Issue(t.file, t.line, f"temaet {t.theme!r} står to gange i overblikket"))
+        seen_themes.add(t.theme)
+        for metric_id in t.metrics:
+            m = by_id.get(metric_id)
+            if m is None:
+                issues.append(Issue(t.file, t.line, f"overblikket for {t.theme!r} nævner ukendt nøgletal "
+                                                    f"{metric_id!r}"))
+            elif m.frequency != Frequency.YEAR:
+                issues.append(Issue(t.file, t.line, f"{metric_id!r} er et kvartalstal; overblikket viser årsformen "
+                                                    f"{m.annual_form!r}"))
+            if metric_id in seen:
+                issues.append(Issue(t.file, t.line, f"{metric_id!r} står både under {seen[metric_id]!r} og "
+                                                    f"{t.theme!r} i overblikket"))
+            seen[metric_id] = t.theme
+    return issues
 
 
 def validate(metrics: list[Metric], ambiguous: list[AmbiguousTerm]) -> list[Issue]:
@@ -244,6 +290,10 @@ def forms_problems(m: Metric) -> list[str]:
             problems.append(f"{key} {text!r} må ikke indeholde {PLACE}")
     if f.definite.casefold().strip() == f.indefinite.casefold().strip():
         problems.append(f"bestemt form {f.definite!r} er den samme som ubestemt form")
+    if f.definite.startswith("antallet af ") and not f.indefinite.startswith("antal "):
+        # a count said definitely must be a count indefinitely too ("det højeste antal personbiler …")
+        problems.append(f"bestemt form {f.definite!r} er et antal, så ubestemt form {f.indefinite!r} skal begynde "
+                        f"med 'antal '")
     article = f.definite.split(" ", 1)[0]
     if article == "de" and f.number != Number.PLURAL:
         problems.append(f"bestemt form {f.definite!r} begynder med 'de', men number er {f.number.value}")

@@ -65,6 +65,12 @@ SOURCES = {
 }
 
 
+# Sources whose own published averages weigh the municipalities by the denominator population, as group averages
+# here do: an answer may say it follows them ("som ministeriet gør"). Statistics Denmark's tables publish a national
+# figure but no weighting rule for groups, so for its figures the answer only says what the weights are.
+AVERAGE_METHOD_OWNERS = {"noegletal": "ministeriet"}
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -149,6 +155,7 @@ class Metric(_Frozen):
     annual_form: str | None = None  # a quarterly figure: the id of its year, the figure asked for with a year
     from_quarters: FromQuarters | None = None  # a year formed of a quarterly figure's four quarters: how
     theme: str = ""  # filled from the file's theme
+    overview_theme: str | None = None  # filled from overview.yaml: the theme this figure may headline
     file: str = ""  # where it was defined, for messages
     line: int = 0
 
@@ -164,10 +171,23 @@ class AmbiguousTerm(_Frozen):
     line: int = 0
 
 
+class OverviewTheme(_Frozen):
+    """One theme of the overview ("Giv mig et overblik over Vejle"): the figures that may headline it, in order of
+    preference. The overview shows a theme's figures with the most recent data for the municipality (see
+    semantic_layer/overview.py); an older one only where no recent figure covers the theme. A figure may headline a
+    theme other than its file's (a REGK31 function headlines "Ældre"), but it stays its own figure."""
+
+    theme: str
+    metrics: tuple[str, ...] = Field(min_length=1, max_length=4)
+    file: str = ""
+    line: int = 0
+
+
 class Catalog(_Frozen):
     themes: tuple[Theme, ...]
     metrics: tuple[Metric, ...]
     ambiguous: tuple[AmbiguousTerm, ...] = ()
+    overview: tuple[OverviewTheme, ...] = ()
     _by_id: dict[str, Metric] = PrivateAttr(default_factory=dict)
     _by_label: dict[str, Metric] = PrivateAttr(default_factory=dict)
     _quarterly: dict[str, Metric] = PrivateAttr(default_factory=dict)  # annual form id -> its quarterly figure
@@ -195,3 +215,8 @@ class Catalog(_Frozen):
 
     def theme(self, theme_id: str) -> Theme | None:
         return next((t for t in self.themes if t.id == theme_id), None)
+
+    def overview_candidates(self) -> tuple[Metric, ...]:
+        """Every figure that may headline a theme of the overview: theme by theme, each theme's in order of
+        preference (overview.yaml)."""
+        return tuple(m for t in self.overview for i in t.metrics if (m := self.get(i)) is not None)
