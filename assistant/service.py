@@ -27,6 +27,7 @@ from semantic_layer.guard import GuardError, guard
 from semantic_layer.loader import FIGURES_SQL, CatalogError, load_catalog, validate_against_warehouse
 from semantic_layer.model import Metric
 from semantic_layer.phrases import Period, incomplete_year, no_data_for
+from semantic_layer.shapes import Prepared, Shapes, literal_text
 from semantic_layer.spec import MetricRef, Operation, QuerySpec, Years
 from warehouse.client import Results, Warehouse
 from warehouse.errors import QueryError
@@ -36,15 +37,6 @@ MAX_QUESTION = 500
 # Said when a follow-up names a conversation this server cannot find (expired, pruned or never existed).
 EXPIRED_CONVERSATION = "Samtalen er udløbet – jeg starter en ny."
 RESULT_CACHE = 4096
-# The budget-seminar overview: one or two headline figures per theme, by the export's labels.
-OVERVIEW_LABELS = (
-    "Indbyggertal 1. januar", "Socioøkonomisk indeks", "Udskrivningsprocent", "Grundskyldpromille",
-    "Serviceudgifter pr. indb.", "Nettodriftsudgifter pr. indb.", "Udg. (brutto) til dagtilbud pr. 0-13-årig",
-    "Udg. til folkeskolen pr. elev", "Udgifter til ældre pr. 67+-årig",
-    "Udg. til børn og unge med særlige behov pr. 0-17-årig", "Fuldtidsledige pr. 100 17-64/66-årige",
-    "Langfristet gæld pr. 1/1 pr. indb.", "Udg. til sport og fritid pr. indb.", "Udg. til ledelse og adm. pr. indb.",
-    "Anmeldte tyverier/indbrud pr. 1.000 indb.",
-)
 EXAMPLES = (
     "Hvad var udskrivningsprocenten i Gentofte i 2023?",
     "Sammenlign serviceudgifterne i Fredensborg med nabokommunerne",
@@ -69,7 +61,8 @@ class Assistant:
                                          "SELECT DISTINCT figure FROM quarterly_national WHERE value IS NOT NULL",
                                          capped=False).rows
         self.compiler = Compiler(self.catalog, frozenset(r[0] for r in published), row_cap=row_cap)
-        self._results: OrderedDict[tuple[str, int], Results] = OrderedDict()
+        self.shapes = Shapes(self.compiler, self.warehouse.dialect)
+        self._results: OrderedDict[tuple[object, object], Results] = OrderedDict()
         self._results_lock = threading.Lock()
         # Vintages and cards follow the warehouse: reloaded when a rebuild swaps it (see _refresh_cards)
         self._cards_lock = threading.Lock()
@@ -87,7 +80,9 @@ class Assistant:
             m.region_code: m.region_name for m in self._municipalities}
         self.parser = Parser(self.catalog, [Place(m.code, m.name, m.region_code, m.region_name)
                                             for m in self._municipalities])
-        self.overview = tuple(MetricRef(id=m.id) for label in OVERVIEW_LABELS if (m := self.catalog.by_label(label)))
+        # The budget-seminar overview: the figures the catalog lets headline each theme (catalog/overview.yaml);
+        # the compiled statement keeps each theme's most recent ones for the municipality (semantic_layer/overview.py)
+        self.overview = tuple(MetricRef(id=m.id) for m in self.catalog.overview_candidates())
         self.store = store
         self.topojson_path = topojson_path
 
@@ -186,29 +181,32 @@ class Assistant:
             return answer, None
         try:
             t1 = time.perf_counter()
-            compiled = self.compiler.compile(spec)
+            prepared = self.shapes.prepare(spec)  # compile and guard a new shape, or bind the values to one
             t2 = time.perf_counter()
-            result, cached = self._run(compiled.sql)
+            result, cached = self._run(prepared)
         except CompileError as exc:
             answer = self._refuse(question, cid, str(exc))
             answer.understood = understood
             return answer, None
         t3 = time.perf_counter()
         rows = result.dicts()
-        written = write(compiled.spec, rows, metrics, self.names, compiled.group_label)
+        if spec.operation == Operation.OVERVIEW:  # the figures the statement chose: each theme's most recent
+            shown = {r["metric_id"] for r in rows}
+            metrics = [m for m in metrics if m.id in shown] or metrics
+        written = write(prepared.spec, rows, metrics, self.names, prepared.group_label)
         years = sorted({o.year for o in written.observations}) or sorted({r["year"] for r in rows})
         warnings = [w for m in metrics[:1] for w in warnings_for(m, self.vintages.get(m.label), years)]
         text = " ".join([written.text, *parsed.notes]).strip()
         cards = [self.cards[m.id] for m in metrics]
         answer = Answer(
             status="answer", conversation_id=cid, question=question, text=text, operation=spec.operation.value,
-            observations=written.observations, table=written.table, sql=compiled.sql, metric=cards[0],
+            observations=written.observations, table=written.table, sql=prepared.display_sql, metric=cards[0],
             derived=written.derived,
             metrics=cards, chart=written.chart, chart_kind=written.chart_kind,
             warnings=written.warnings + warnings, understood=understood,
             timings_ms={"parse": round(parse_ms, 3), "compile": round((t2 - t1) * 1000, 3),
                         "execute": round(result.elapsed_ms, 3), "render": round((time.perf_counter() - t3) * 1000, 3),
-                        "cached": 1.0 if cached else 0.0})
+                        "cached": 1.0 if cached else 0.0, "bound": 1.0 if prepared.params else 0.0})
         return answer, spec
 
     def _refresh_cards(self) -> None:
@@ -228,20 +226,31 @@ class Assistant:
             self._cards_version = version
             log.info("the warehouse was rebuilt: vintages and definition cards reloaded")
 
-    def _run(self, sql: str) -> tuple[Results, bool]:
-        """Guard, then run; results are cached per statement until the warehouse file changes."""
-        key = (sql, self.warehouse.version())
+    def _run(self, prepared: Prepared) -> tuple[Results, bool]:
+        """Run a prepared statement (guarded when it was prepared: semantic_layer.shapes); results are cached per
+        shape and values (or statement) until the warehouse changes."""
+        key = (prepared.key, self.warehouse.version())
         with self._results_lock:
             hit = self._results.get(key)
             if hit is not None:
                 self._results.move_to_end(key)
                 return hit, True
-        result = self.warehouse.query(guard(sql, self.row_cap, self.warehouse.dialect))
+        result = self.warehouse.query(prepared.sql, prepared.params or None)
         with self._results_lock:
             self._results[key] = result
             while len(self._results) > RESULT_CACHE:
                 self._results.popitem(last=False)
         return result, False
+
+    def clear_caches(self) -> None:
+        """Empty every cache an answer goes through: compiled specs, prepared shapes, results, the text guard's
+        and the literal renderings (the benchmark's cold mode, and tests)."""
+        self.compiler.compile.cache_clear()  # type: ignore[attr-defined]
+        self.shapes.clear()
+        with self._results_lock:
+            self._results.clear()
+        guard.cache_clear()
+        literal_text.cache_clear()
 
     def _check_years(self, spec: QuerySpec, metric: Metric) -> str | None:
         """Refuse years (or a quarter) without data, and say which exist; a year of a quarterly figure that has
@@ -256,6 +265,16 @@ class Assistant:
             asked, lo, hi = (Period(start, spec.years.quarter), Period(first, vintage.first_quarter),
                              Period(last, vintage.last_quarter))
             return None if lo <= asked <= hi else no_data_for(metric.forms, str(asked), lo, hi)
+        y = spec.years
+        if y.kind == "range" and (y.start_quarter or y.end_quarter) and vintage.first_quarter \
+                and vintage.last_quarter:
+            lo, hi = Period(first, vintage.first_quarter), Period(last, vintage.last_quarter)
+            a = Period(*y.first_period) if y.first_period else lo
+            b = Period(*y.last_period) if y.last_period else hi
+            if b < lo or a > hi:  # no quarter of the range has data
+                return no_data_for(metric.forms, f"perioden {a}–{b}" if y.last_period else f"perioden fra {a}",
+                                   lo, hi)
+            return None
         if end < first or start > last:
             asked_years = str(start) if spec.years.kind == "single" else f"{start}–{end}"
             text = no_data_for(metric.forms, asked_years, first, last)

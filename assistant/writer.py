@@ -25,7 +25,7 @@ from assistant.formatting import (
     value_text,
 )
 from semantic_layer import phrases
-from semantic_layer.model import Aggregation, Metric, Polarity, Unit
+from semantic_layer.model import Aggregation, Forms, Metric, Polarity, Unit
 from semantic_layer.phrases import Period, averaging_text
 from semantic_layer.spec import ComparisonKind, Operation, QuerySpec
 
@@ -147,8 +147,8 @@ def _table(rows: list[dict[str, Any]], metric_of: dict[str, Metric], operation: 
         metric = metric_of[row["metric_id"]]
         is_savings = row["role"] == "savings"
         label = row["municipality"] + (" — råderum" if is_savings else "")
-        display_value = kroner(row["value"]) if is_savings and row["value"] is not None else value_text(
-            row["value"], metric, row["status"] or "value")
+        display_value = kroner(row["value"]) if is_savings and row["value"] is not None else row.get("shown") or \
+            value_text(row["value"], metric, row["status"] or "value")
         r: list[Any] = [label, row["year"], row["value"]]
         s: list[str] = [label, str(row["year"]), display_value]
         if quarters:
@@ -192,9 +192,17 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
             for r in rows]
     op = spec.operation
     several_years = False
-    if op in ONE_YEAR:
+    if op == Operation.OVERVIEW:  # theme by theme, in the catalog's order (catalog/overview.yaml)
+        order = {m.id: i for i, m in enumerate(metrics)}
+        rows.sort(key=lambda r: order.get(r["metric_id"], len(order)))
+    regions = spec.comparison.kind == ComparisonKind.REGIONS
+    if regions and op != Operation.TREND:
+        rows, several_years = _regions_one_year(spec, rows)
+    elif op in ONE_YEAR:
         rows, several_years = _one_year(spec, rows)
     observations = [_obs(r, metric_of[r["metric_id"]]) for r in rows]
+    for r, o in zip(rows, observations, strict=True):  # the table shows the same text: formatted once
+        r["shown"] = o.display
     warnings: list[str] = []
     missing = [o for o in observations if o.value is None and o.role in ("subject", "member")]
     if missing:
@@ -204,15 +212,15 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
         # "på landsplan": the national figure is the subject of the sentence.
         rows = [dict(r, role="subject", municipality="hele landet") if r["role"] == "national" else r for r in rows]
     ledger = Ledger(metric_of)
-    text = {
+    text = _regions_text(spec, rows, metric, names, ledger) if regions else {
         Operation.VALUE: _value_text, Operation.COMPARE: _compare_text, Operation.TREND: _trend_text,
         Operation.RANK: _rank_text, Operation.DISTRIBUTION: _distribution_text, Operation.SAVINGS: _savings_text,
         Operation.OVERVIEW: _overview_text,
     }[op](spec, rows, metric, metric_of, names, group_label, ledger)
     if several_years:  # the year itself is named in the sentence above; the range is not repeated
         text += " " + phrases.one_year_note(op == Operation.DISTRIBUTION, spec.years.kind == "single")
-    if op == Operation.OVERVIEW:
-        pass  # each figure has its own method; the definition cards say which
+    if op == Operation.OVERVIEW or regions:
+        pass  # each figure has its own method (the definition cards say which); the regions' text says it
     elif any(r["role"] == "group" and r["value"] is not None for r in rows):
         text += " " + phrases.averaging_sentence(metric)
     elif any(r["role"] == "group" for r in rows):
@@ -224,6 +232,114 @@ def write(spec: QuerySpec, rows: list[dict[str, Any]], metrics: list[Metric], na
     table = _table([r for r in rows], metric_of, op)
     chart, kind = chart_for(spec, observations, metric)
     return Written(text, observations, table, chart, kind, warnings, ledger.items)
+
+
+def _regions_one_year(spec: QuerySpec, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
+    """The regions side by side or ranked show one year (or quarter): the asked one, else the latest where a
+    region has a value."""
+    regions = [r for r in rows if r["role"] == "group"]
+    year = shown_year(spec, (r["period"] for r in regions), (r["period"] for r in regions if r["value"] is not None))
+    if year is None:
+        return rows, False
+    several = len({r["period"] for r in rows}) > 1
+    return [r for r in rows if r["period"] == year], several
+
+
+def _regions_text(spec: QuerySpec, rows: list[dict[str, Any]], metric: Metric, names: dict[int, str],
+                  ledger: Ledger) -> str:
+    """All five regions: the highest and the lowest (or the ranking, or who changed most), the country, which
+    regions lack data, and how a region's figure is made."""
+    forms = metric.forms
+    regions = [r for r in rows if r["role"] == "group"]
+    if not any(r["value"] is not None for r in regions):
+        return phrases.no_data(forms)
+    if spec.operation == Operation.TREND:
+        sentences = [_regions_trend(rows, metric, ledger)]
+        last = max(r["period"] for r in regions if r["value"] is not None)
+    else:
+        last = max(r["period"] for r in regions)
+        sentences = []
+    here = sorted((r for r in regions if r["period"] == last and r["value"] is not None), key=lambda r: -r["value"])
+    shown = [(r["municipality"], value_text(r["value"], metric)) for r in here]
+    if len(here) == 1:
+        sentences.append(phrases.regions_one_sentence(forms, shown[0][0], shown[0][1], last))
+    elif spec.operation == Operation.RANK:
+        ordered = shown if spec.rank_order == "desc" else shown[::-1]
+        adjective = phrases.extreme(spec.rank_order)
+        if spec.rank_n == 1:
+            sentences.append(phrases.regions_rank_top(forms, ordered[0][0], adjective, last, ordered[0][1],
+                                                      ordered[-1]))
+        else:
+            first = None
+            if spec.rank_n < len(ordered):
+                first = ledger.count("antal regioner i listen", spec.rank_n, f"{spec.rank_n} regioner",
+                                     f"de første {spec.rank_n} regioner i rangeringen ({adjective} først)",
+                                     unit="regioner")
+            sentences.append(phrases.regions_rank_list(forms, last, adjective, ordered[:spec.rank_n], first))
+    else:
+        sentences.append(phrases.regions_sentence(forms, last, shown[0], shown[-1]))
+    national = _pick(rows, "national", last)
+    if spec.operation == Operation.TREND:  # how the country changed over the same years
+        country = [r for r in rows if r["role"] == "national"]
+        if len([r for r in country if r["value"] is not None]) >= 2:
+            sentences.append(_trend_text(spec, country, metric, {metric.id: metric}, names, None, ledger))
+    elif national is not None and national["value"] is not None:
+        sentences.append(phrases.national_sentence(forms, value_text(national["value"], metric)))
+    lacking_all = [r["municipality"] for r in regions if r["period"] == last and r["value"] is None]
+    if lacking_all:
+        sentences.append(phrases.regions_missing(lacking_all, last))
+    for r in regions:
+        if r["period"] != last or r["value"] is None:
+            continue
+        if r["n_members"] and r["n_values"] < r["n_members"]:
+            members, valued = int(r["n_members"]), int(r["n_values"])
+            lacking = ledger.count("kommuner uden tal", members - valued, str(members - valued),
+                                   f"kommunerne i {r['municipality']} uden en værdi i {last}")
+            total = ledger.count("kommuner i regionen", members, f"{members} kommuner",
+                                 f"kommunerne i {r['municipality']} i {last}")
+            sentences.append(phrases.regions_partial(r["municipality"], lacking, total, metric.aggregation))
+    sentences.append(phrases.regions_method(metric))
+    return " ".join(sentences)
+
+
+def _regions_trend(rows: list[dict[str, Any]], metric: Metric, ledger: Ledger) -> str:
+    """Which region's figure changed most and least between the first and the last period both have: by
+    points for a rate in percent or per mille, else relatively (a larger region's amounts are not larger)."""
+    points = POINT_UNITS.get(metric.unit)
+    changes = []
+    for code in dict.fromkeys(r["municipality_code"] for r in rows if r["role"] == "group"):
+        series = sorted((r for r in rows if r["role"] == "group" and r["municipality_code"] == code
+                         and r["value"] is not None), key=lambda r: r["period"])
+        if len(series) >= 2:
+            first, last = series[0], series[-1]
+            diff = last["value"] - first["value"]
+            rel = _relative(last["value"], first["value"])
+            changes.append((diff if points or rel is None else rel, first, last, diff, rel))
+    if not changes:
+        return phrases.no_trend(metric.forms)
+    changes.sort(key=lambda c: -c[0])
+
+    def said(item: tuple[float, dict[str, Any], dict[str, Any], float, float | None]) -> tuple[str, str, int]:
+        _, first, last, diff, rel = item
+        where, inputs = first["municipality"], [ledger.source(first), ledger.source(last)]
+        if rounded(diff, metric.decimals) == 0:
+            return where, "", 0
+        amount = ledger.add(f"ændring i {points}" if points else "ændring", diff,
+                            f"{number(abs(diff), metric.decimals)} {points}" if points else
+                            value_text(abs(diff), metric),
+                            f"{where} {last['period']} − {where} {first['period']}", inputs,
+                            unit=points or UNIT_LABEL[metric.unit], decimals=metric.decimals)
+        if rel is not None:
+            amount += ", " + ledger.add(
+                "ændring i procent", rel, percent(abs(rel)),
+                f"({where} {last['period']} − {where} {first['period']}) / {where} {first['period']} × 100",
+                inputs, unit="%", decimals=1)
+        return where, amount, 1 if diff > 0 else -1
+
+    first_period = min(c[1]["period"] for c in changes)
+    last_period = max(c[2]["period"] for c in changes)
+    return phrases.regions_trend_sentence(metric.forms, first_period, last_period, said(changes[0]),
+                                          said(changes[-1]))
 
 
 def _pick(rows: list[dict[str, Any]], role: str, year: Period | None = None) -> dict[str, Any] | None:
@@ -498,14 +614,18 @@ def _overview_text(spec, rows, metric, metric_of, names, group_label, ledger) ->
         (good if better else bad).append((m, r, national, rel))
     figures = ledger.count("antal nøgletal", len(subject_rows), f"{len(subject_rows)} centrale nøgletal",
                            f"nøgletallene i overblikket med en værdi for {name}", unit="nøgletal")
-    text = phrases.overview_sentence(name, figures)
+    by_year: dict[Period, list[Forms]] = {}  # each figure's year, newest first: the figures differ in their latest
+    for r in sorted(subject_rows, key=lambda r: r["period"], reverse=True):
+        by_year.setdefault(r["period"], []).append(metric_of[r["metric_id"]].forms)
+    text = phrases.overview_sentence(name, figures, list(by_year.items()))
 
     def listed(heading: str, items: list[tuple[Metric, dict[str, Any], dict[str, Any], float]]) -> str:
-        """The first four, each with its difference to the country; only those shown are recorded."""
+        """The first four, each with its year and its difference to the country; only those shown are
+        recorded."""
         return phrases.overview_list(heading, [
-            (m.forms, ledger.add(f"forskel i procent ({m.short_name})", rel, percent(rel),
-                                 f"({name} − hele landet) / hele landet × 100",
-                                 [ledger.source(r), ledger.source(n)], unit="%", decimals=1))
+            (m.forms, r["period"], ledger.add(f"forskel i procent ({m.short_name})", rel, percent(rel),
+                                              f"({name} − hele landet) / hele landet × 100",
+                                              [ledger.source(r), ledger.source(n)], unit="%", decimals=1))
             for m, r, n, rel in items[:4]])
 
     if good:

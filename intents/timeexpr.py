@@ -1,5 +1,6 @@
 """Years in a question: one year, ranges, open ranges, the last n years, or the latest year; and quarters:
-one quarter ("4. kvartal 2025", "2025K4"), the last n quarters, the latest quarter.
+one quarter ("4. kvartal 2025", "2025K4"), ranges of quarters ("fra 1. kvartal 2023 til 3. kvartal 2025",
+"siden 2. kvartal 2024"), the last n quarters, the latest quarter.
 
 Four-digit numbers 1900-2100 are years even outside the data (the caller says which years exist);
 numbers inside age groups ("0-13-årig", "65+") and thousands ("pr. 1.000") are tokens of other kinds
@@ -79,6 +80,77 @@ _RULES: list[tuple[str, str]] = [
 ]
 _COMPILED = [(k, re.compile(p)) for k, p in _RULES]
 
+# A point in time of a quarter range: a quarter of a year ("1. kvartal 2023", "2023K1") or a plain year.
+_QPOINT = re.compile(rf"\b{_QUARTER} (?:i |af )?Y(\d{{4}})\b|\bY(\d{{4}}),? {_QUARTER}(?!\w)|\bY(\d{{4}})\b")
+_RANGE_FROM = re.compile(r"(?:\bfra og med|\bfra|\bmellem|\bperioden(?: fra)?) $")
+_RANGE_TO = re.compile(r"^ (?:til og med|til|og|frem til|-) $")
+_OPEN_FROM = re.compile(r"(?:\bsiden|\bfra og med|\bfra|\bstartende i|\bbegyndende i|\befter) $")
+_OPEN_TO = re.compile(r"(?:\btil og med|\bindtil|\bfrem til|\bop til|\bfoer) $")
+
+
+@dataclass(frozen=True)
+class _Point:
+    start: int
+    end: int
+    year: int
+    quarter: int | None  # None: the whole year
+
+
+def _points(shape: str) -> list[_Point]:
+    out = []
+    for m in _QPOINT.finditer(shape):
+        if m.group(11):
+            out.append(_Point(m.start(), m.end(), int(m.group(11)), None))
+            continue
+        year, q = (int(m.group(5)), _quarter(m, 1)) if m.group(5) else (int(m.group(6)), _quarter(m, 7))
+        if q is not None:
+            out.append(_Point(m.start(), m.end(), year, q))
+    return out
+
+
+def _quarter_range(toks: list[Tok], shape: str, owner: list[int]) -> TimeHit | None:
+    """A range with a quarter at one end at least: "fra 1. kvartal 2023 til 3. kvartal 2025", "fra 2023 til
+    2025K3", "siden 2. kvartal 2024" (up to the latest quarter), "efter 2. kvartal 2024", "indtil 3. kvartal
+    2024". The words around the points must say range; a lone quarter is the caller's "quarter" rule."""
+    points = _points(shape)
+
+    def hit(lo: int, hi: int, years: Years, meaning: str) -> TimeHit:
+        ids = frozenset(owner[j] for j in range(lo, hi) if owner[j] >= 0)
+        return TimeHit(years, " ".join(toks[i].text for i in sorted(ids)), meaning, token_ids=ids)
+
+    for a, b in zip(points, points[1:], strict=False):
+        between = _RANGE_TO.match(shape[a.end:b.start])
+        if (a.quarter is None and b.quarter is None) or not between:
+            continue
+        lead = _RANGE_FROM.search(shape[:a.start])
+        if between.group(0) == " og " and not (lead and lead.group(0).startswith("mellem")):
+            continue  # "i 3. kvartal 2024 og 2025" is two quarters, not the range between them
+        if (b.year, b.quarter or 4) < (a.year, a.quarter or 1):
+            a, b = b, a
+        lo = lead.start() if lead else min(a.start, b.start)
+        years = Years.between_quarters(a.year, a.quarter, b.year, b.quarter)
+        first = f"{a.quarter}. kvartal {a.year}" if a.quarter else f"1. kvartal {a.year}"
+        last = f"{b.quarter}. kvartal {b.year}" if b.quarter else f"4. kvartal {b.year}"
+        return hit(lo, max(a.end, b.end), years, f"fra {first} til {last}")
+    for p in points:
+        if p.quarter is None:
+            continue
+        since = _OPEN_FROM.search(shape[:p.start])
+        if since:
+            year, q = p.year, p.quarter
+            if shape[since.start():p.start].startswith("efter"):
+                year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+            return hit(since.start(), p.end, Years.between_quarters(year, q, None, None),
+                       f"fra {q}. kvartal {year} til seneste kvartal med data")
+        until = _OPEN_TO.search(shape[:p.start])
+        if until:
+            year, q = p.year, p.quarter
+            if shape[until.start():p.start].startswith("foer"):
+                year, q = (year - 1, 4) if q == 1 else (year, q - 1)
+            return hit(until.start(), p.end, Years.between_quarters(FIRST_YEAR, 1, year, q),
+                       f"til og med {q}. kvartal {year}")
+    return None
+
 
 # Words saying only what the period is counted in: quarters or whole years.
 _UNITS: list[tuple[Literal["quarter", "year"], re.Pattern[str]]] = [  # the year's first: "gns. af 4 kvartaler"
@@ -109,6 +181,9 @@ def find_years(toks: list[Tok]) -> TimeHit | None:
 
 
 def _period(toks: list[Tok], shape: str, owner: list[int]) -> TimeHit | None:
+    ranged = _quarter_range(toks, shape, owner)
+    if ranged is not None:
+        return ranged
     for kind, rx in _COMPILED:
         m = rx.search(shape)
         if not m:

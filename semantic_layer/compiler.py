@@ -11,8 +11,9 @@ from functools import lru_cache
 
 from sqlglot import exp
 
-from semantic_layer.model import Aggregation, Catalog, Metric
+from semantic_layer.model import Aggregation, Catalog, Metric, Unit
 from semantic_layer.overview import GROUP_LABEL, OverviewPlan
+from semantic_layer.regions import RegionsPlan
 from semantic_layer.single import SinglePlan
 from semantic_layer.spec import ComparisonKind, Operation, QuerySpec
 from semantic_layer.sqlbits import RESULT_COLUMNS
@@ -61,7 +62,7 @@ class Compiler:
         if spec.operation == Operation.OVERVIEW:
             if not spec.municipalities:
                 raise CompileError("Spørgsmålet nævner ingen kommune.")
-            final = OverviewPlan(spec, metrics, self.row_cap).build()
+            final = OverviewPlan(spec, metrics, self.row_cap, self.published_national).build()
             return Compiled(spec, final.sql(dialect="duckdb", pretty=True, copy=False), final, GROUP_LABEL,
                             tuple(self._plan(spec, metrics, GROUP_LABEL)))
         if len(metrics) > 1:
@@ -69,6 +70,13 @@ class Compiler:
         metric = metrics[0]
         if spec.operation == Operation.SAVINGS:
             self._check_savings(metric)
+        if metric.unit == Unit.YES_NO:
+            spec = self._yes_no(spec, metric)
+        if spec.comparison.kind == ComparisonKind.REGIONS:  # all five regions in one grouped statement
+            regions = RegionsPlan(spec, metric, self.published_national is None
+                                  or metric.label in self.published_national, self.row_cap).build()
+            return Compiled(spec, regions.sql(dialect="duckdb", pretty=True, copy=False), regions, None,
+                            tuple(self._plan(spec, [metric], "regioner")))
         region_only = spec.comparison.kind == ComparisonKind.REGION and spec.comparison.region_code
         if not spec.municipalities and not region_only and spec.operation not in (
                 Operation.RANK, Operation.DISTRIBUTION):
@@ -79,6 +87,17 @@ class Compiler:
         label = None if plan.group_label == "region" else plan.group_label
         return Compiled(plan.spec, single.sql(dialect="duckdb", pretty=True, copy=False), single, label,
                         tuple(self._plan(spec, [metric], plan.group_label)))
+
+    @staticmethod
+    def _yes_no(spec: QuerySpec, metric: Metric) -> QuerySpec:
+        """A ja/nej figure has no group average, national figure or ranking: the mean of ja=1/nej=0 read back as
+        "ja" or "nej" would be a made-up answer. Named municipalities and the map of all of them remain."""
+        if spec.operation in (Operation.RANK, Operation.SAVINGS) or spec.comparison.kind in (
+                ComparisonKind.NEIGHBOURS, ComparisonKind.REGION, ComparisonKind.SIMILAR, ComparisonKind.REGIONS):
+            raise CompileError(f"»{metric.short_name[:1].upper()}{metric.short_name[1:]}« er et ja/nej-nøgletal, så "
+                               f"det har intet gennemsnit for en gruppe af kommuner og kan ikke rangeres. Spørg om "
+                               f"bestemte kommuner, eller se alle kommuners svar på et kort.")
+        return spec.model_copy(update={"include_national": False}) if spec.include_national else spec
 
     def _check_savings(self, metric: Metric) -> None:
         if metric.aggregation != Aggregation.WEIGHTED or metric.denominator_population in SAVINGS_GROUPS_EXCLUDED:

@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from semantic_layer.model import Aggregation, Catalog, Forms, FromQuarters, Gender, Metric, Number
+from semantic_layer.model import (
+    AVERAGE_METHOD_OWNERS,
+    Aggregation,
+    Catalog,
+    Forms,
+    FromQuarters,
+    Gender,
+    Metric,
+    Number,
+)
 from semantic_layer.spec import Benchmark, ComparisonKind, Operation, QuerySpec, Years
 
 
@@ -38,10 +47,16 @@ def quarter_label(quarter: int | None) -> str:
 
 def years_phrase(years: Years) -> str:
     """" i 2019", " fra 2015 til 2020", " siden 2015", " de seneste 5 år", " i 4. kvartal 2025",
-    " kvartalsvis i 2024", " de seneste 8 kvartaler" or "" (the latest period)."""
+    " kvartalsvis i 2024", " fra 1. kvartal 2023 til 3. kvartal 2025", " siden 2. kvartal 2024",
+    " de seneste 8 kvartaler" or "" (the latest period)."""
     quarterly = " kvartalsvis" if years.unit == "quarter" and not years.quarter else ""  # every quarter of the years
     if years.kind == "single" and years.start:
         return f"{quarterly} i {Period(years.start, years.quarter or 0)}"
+    if years.kind == "range" and years.start and (years.start_quarter or years.end_quarter):
+        first = Period(years.start, years.start_quarter or 1)  # a range of quarters: "fra 1. kvartal 2023 …"
+        if years.end is None:
+            return f" siden {first}"
+        return f" fra {first} til {Period(years.end, years.end_quarter or 4)}"
     if years.kind == "range" and years.start:
         return quarterly + (f" fra {years.start} til {years.end}" if years.end else f" siden {years.start}")
     if years.kind == "last_n" and years.last_n:
@@ -73,6 +88,8 @@ def question(spec: QuerySpec, catalog: Catalog, names: dict[int, str]) -> str:
         return f"Giv mig et overblik over {place}"
     if op == Operation.DEFINITION:
         return f"Hvad betyder {m.forms.indefinite if m else 'udskrivningsprocent'}?"
+    if spec.comparison.kind == ComparisonKind.REGIONS:
+        return regions_question(spec, m, definite, yrs)
     if op == Operation.RANK:
         adjective = "laveste" if spec.rank_order == "asc" else "højeste"
         what = m.forms.superlative(adjective) if m else f"den {adjective} udskrivningsprocent"
@@ -100,6 +117,21 @@ def question(spec: QuerySpec, catalog: Catalog, names: dict[int, str]) -> str:
     if m is not None and place:
         return _with_years(m.forms.ask(place), yrs)
     return f"Hvad er {definite} i {place}{yrs}?"
+
+
+def regions_question(spec: QuerySpec, m: Metric | None, definite: str, yrs: str) -> str:
+    """A question about all five regions: "Sammenlign udskrivningsprocenten i regionerne", "Hvilken region har den
+    højeste udskrivningsprocent?", "Ranger regionerne efter …", "Hvordan har … udviklet sig i regionerne …?"."""
+    if spec.operation == Operation.RANK:
+        adjective = "laveste" if spec.rank_order == "asc" else "højeste"
+        if spec.rank_n == 1:
+            what = m.forms.superlative(adjective) if m else f"den {adjective} udskrivningsprocent"
+            return f"Hvilken region har {what}{yrs}?"
+        order = ", laveste først" if spec.rank_order == "asc" else ""
+        return f"Ranger regionerne efter {definite}{yrs}{order}"
+    if spec.operation == Operation.TREND:
+        return f"Hvordan har {definite} udviklet sig i regionerne{yrs or ' de seneste 10 år'}?"
+    return f"Sammenlign {definite} i regionerne{yrs}"
 
 
 # -- answers -------------------------------------------------------------------------------------------------------
@@ -178,7 +210,7 @@ def national_name(aggregation: Aggregation) -> str:
 
 
 _AVERAGING = {
-    Aggregation.WEIGHTED: "vægtet med {pop}, som ministeriet gør",
+    Aggregation.WEIGHTED: "vægtet med {pop}{owner}",
     Aggregation.UNWEIGHTED: "et uvægtet gennemsnit, da nævneren ikke findes som antal i lageret",
     Aggregation.SUM: "summen af kommunerne",
 }
@@ -193,8 +225,12 @@ def population_words(metric: Metric, prefix: str = "antal ") -> str:
 
 
 def averaging_text(metric: Metric) -> str:
-    """How a group's figure is made, for the definition card: "vægtet med antal indbyggere, som ministeriet gør"."""
-    return _AVERAGING[metric.aggregation].format(pop=population_words(metric))
+    """How a group's figure is made, for the definition card: "vægtet med antal indbyggere, som ministeriet gør";
+    the method is credited to the figure's source only when that source weighs its own averages so
+    (model.AVERAGE_METHOD_OWNERS), else it just says what the weights are ("vægtet med antal indbyggere")."""
+    owner = AVERAGE_METHOD_OWNERS.get(metric.source)
+    return _AVERAGING[metric.aggregation].format(pop=population_words(metric),
+                                                 owner=f", som {owner} gør" if owner else "")
 
 
 def averaging_sentence(metric: Metric) -> str:
@@ -424,14 +460,22 @@ def savings_basis(persons: str, population: str, year: When) -> str:
             f"befolkning og at forskellen alene skyldes udgiftsniveau, ikke serviceniveau eller udgiftsbehov.")
 
 
-def overview_sentence(place: str, figures: str) -> str:
-    return (f"Overblik over {place}: {figures} på tværs af temaerne, seneste år med data, sammenlignet med "
-            f"nabokommunerne og hele landet.")
+def overview_sentence(place: str, figures: str, years: list[tuple[When, list[Forms]]]) -> str:
+    """The overview's opening, with each figure's year: `years` is (year, the figures from it), newest first.
+    Figures from different years are said to be so, each year with its figures."""
+    if len(years) == 1:
+        return (f"Overblik over {place}: {figures} på tværs af temaerne, alle fra {years[0][0]}, sammenlignet med "
+                f"nabokommunerne og hele landet.")
+    by_year = "; ".join(f"{year}: {listing([f.indefinite for f in forms])}" for year, forms in years)
+    return (f"Overblik over {place}: {figures} på tværs af temaerne, hvert i sit seneste år med data, sammenlignet "
+            f"med nabokommunerne og hele landet i samme år. Tallene er fra forskellige år ({years[-1][0]}–"
+            f"{years[0][0]}) — {by_year}.")
 
 
-def overview_list(heading: str, items: list[tuple[Forms, str]]) -> str:
-    """"Gunstigt: antal anmeldte tyverier og indbrud pr. 1.000 indbyggere (-29,0 % i forhold til landet)."."""
-    return f"{heading}: " + "; ".join(f"{f.indefinite} ({shown} i forhold til landet)" for f, shown in items) + "."
+def overview_list(heading: str, items: list[tuple[Forms, When, str]]) -> str:
+    """"Gunstigt: anmeldte tyverier og indbrud pr. 1.000 indbyggere (2022: -29,0 % i forhold til landet)."."""
+    return f"{heading}: " + "; ".join(f"{f.indefinite} ({year}: {shown} i forhold til landet)"
+                                      for f, year, shown in items) + "."
 
 
 def one_year_note(is_map: bool, asked_one_year: bool) -> str:
@@ -454,6 +498,91 @@ def no_rank(forms: Forms) -> str:
 
 def no_savings(forms: Forms) -> str:
     return f"Råderummet kan ikke beregnes, fordi et af tallene for {forms.definite} mangler."
+
+
+# -- all five regions (ComparisonKind.REGIONS) -------------------------------------------------------------------------
+def regions_sentence(forms: Forms, year: When, highest: tuple[str, str], lowest: tuple[str, str]) -> str:
+    """"Serviceudgifterne pr. indbygger var højest i Region Hovedstaden (50.266 kr.) og lavest i Region
+    Midtjylland (45.724 kr.) i 2023."."""
+    return sentence(f"{capitalized(forms.definite)} var højest i {highest[0]} ({highest[1]}) og lavest i "
+                    f"{lowest[0]} ({lowest[1]}) i {year}")
+
+
+def regions_one_sentence(forms: Forms, place: str, value: str, year: When) -> str:
+    """Only one region has a value: "Udskrivningsprocenten i Region Nordjylland var 25,80 % i 2023; de andre
+    regioner har ingen tal."."""
+    return sentence(f"{capitalized(forms.definite)} i {place} var {value} i {year}; de andre regioner har ingen tal")
+
+
+def regions_rank_top(forms: Forms, place: str, adjective: str, year: When, value: str,
+                     other: tuple[str, str] | None) -> str:
+    """"Region Hovedstaden har de højeste udgifter til folkeskolen pr. elev af regionerne i 2019 (64.206 kr.);
+    lavest er Region Sjælland (61.181 kr.)."."""
+    text = f"{place} har {forms.superlative(adjective)} af regionerne i {year} ({value})"
+    if other is not None:
+        text += f"; {'højest' if adjective == LOWEST else 'lavest'} er {other[0]} ({other[1]})"
+    return sentence(text)
+
+
+def regions_rank_list(forms: Forms, year: When, adjective: str, items: list[tuple[str, str]],
+                      first: str | None = None) -> str:
+    """All the regions in order: "Regionerne efter indbyggertallet i 2026, højeste først: Region Hovedstaden
+    (1.947.120), …"; the first few (`first`, a recorded count): "De 3 regioner med de højeste serviceudgifter pr.
+    indbygger i 2023: …"."""
+    listed = ", ".join(f"{place} ({value})" for place, value in items)
+    if first is not None:
+        return sentence(f"De {first} med {forms.superlative(adjective)} i {year}: {listed}")
+    return sentence(f"Regionerne efter {forms.definite} i {year}, {adjective} først: {listed}")
+
+
+def regions_trend_sentence(forms: Forms, first: When, last: When, top: tuple[str, str, int],
+                           bottom: tuple[str, str, int]) -> str:
+    """Which region's figure rose (fell) most, as (region, amount without sign, direction 1/0/-1) for the region
+    with the largest and the smallest change: "Fra 2015 til 2023 steg serviceudgifterne pr. indbygger mest i
+    Region Sjælland (8.543 kr., 20,8 %) og mindst i Region Hovedstaden (7.294 kr., 17,0 %)."; mixed directions:
+    "… steg mest i A (…), mens de faldt mest i B (…)"."""
+    def amount(item: tuple[str, str, int]) -> str:
+        return f"{item[0]} ({item[1]})" if item[2] else f"{item[0]} (uændret)"
+
+    head, it = f"Fra {first} til {last}", pronoun(forms)
+    if top[2] > 0 and bottom[2] > 0:
+        return sentence(f"{head} steg {forms.definite} mest i {amount(top)} og mindst i {amount(bottom)}")
+    if top[2] < 0 and bottom[2] < 0:
+        return sentence(f"{head} faldt {forms.definite} mest i {amount(bottom)} og mindst i {amount(top)}")
+    if top[2] > 0 and bottom[2] < 0:
+        return sentence(f"{head} steg {forms.definite} mest i {amount(top)}, mens {it} faldt mest i {amount(bottom)}")
+    if top[2] > 0:
+        return sentence(f"{head} steg {forms.definite} mest i {amount(top)}; i {bottom[0]} var {it} uændret")
+    if bottom[2] < 0:
+        return sentence(f"{head} faldt {forms.definite} mest i {amount(bottom)}; i {top[0]} var {it} uændret")
+    return sentence(f"{head} var {forms.definite} uændret i regionerne")
+
+
+def regions_missing(places: list[str], year: When) -> str:
+    """"Region Nordjylland og Region Midtjylland har ingen tal i 2006." (missing is never 0)."""
+    return f"{listing(places)} har ingen tal i {year}."
+
+
+def regions_partial(place: str, missing: str, members: str, aggregation: Aggregation) -> str:
+    """"I Region Sjælland mangler tal for 2 af 17 kommuner; gennemsnittet er over de andre."."""
+    what = "summen omfatter kun" if aggregation == Aggregation.SUM else "gennemsnittet er over"
+    return f"I {place} mangler tal for {missing} af {members}; {what} de andre."
+
+
+def regions_method(metric: Metric) -> str:
+    """How each region's figure is made; "som ministeriet gør" only where the source weighs its averages so."""
+    if metric.aggregation == Aggregation.SUM:
+        return "Hver regions tal er summen af dens kommuners tal."
+    if metric.aggregation == Aggregation.UNWEIGHTED:
+        return "Hver regions tal er dens kommuners uvægtede gennemsnit, da nævneren ikke findes som antal i lageret."
+    owner = AVERAGE_METHOD_OWNERS.get(metric.source)  # credited only where the source weighs its averages so
+    return (f"Hver regions tal er dens kommuners gennemsnit vægtet med {population_words(metric)} "
+            f"(summen af tællerne delt med summen af nævnerne){f', som {owner} gør' if owner else ''}.")
+
+
+def regions_title(forms: Forms, year: When | None, national: bool = False) -> str:
+    """"Udskrivningsprocenten i regionerne i 2023 (rød linje: hele landet)"."""
+    return f"{capitalized(forms.definite)} i regionerne{_in_year(year)}" + (NATIONAL_RULE if national else "")
 
 
 # -- chart titles --------------------------------------------------------------------------------------------------

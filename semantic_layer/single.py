@@ -64,6 +64,7 @@ class SinglePlan:
         self.mid = lit(metric.id)
         self.ctes: list[tuple[str, exp.Expression]] = []
         self.group_label: str | None = None
+        self.only_subjects = False  # the cells are the named municipalities only (no members to compare with)
         self.region: exp.Expression = exp.Null()
         self.quarterly = metric.frequency == Frequency.QUARTER
         self.columns = QUARTER_COLUMNS if self.quarterly else RESULT_COLUMNS
@@ -118,7 +119,8 @@ class SinglePlan:
             self.ctes.append(("similar", self._similar(subjects[0], spec.comparison.similar_n)))
             return code.isin(query=select(col("municipality_code")).from_(exp.to_table("similar"), copy=False),
                              copy=False)
-        return code.isin(*codes(subjects), copy=False)
+        self.only_subjects = True
+        return code.eq(subject) if len(subjects) == 1 else code.isin(*codes(subjects), copy=False)
 
     def _similar(self, subject: int, n: int) -> exp.Expression:
         """The subject and its n nearest by socio-economic index and log population (standardised)."""
@@ -167,6 +169,12 @@ class SinglePlan:
             if self.quarterly and y.quarter is not None:
                 return exp.and_(year.eq(lit(y.start)), col("quarter", alias).eq(lit(y.quarter)), copy=False)
             return year.eq(lit(y.start))  # a quarterly figure: every quarter of the year
+        if y.kind == "range" and self.quarterly and (y.start_quarter or y.end_quarter):
+            # "fra 1. kvartal 2023 til 3. kvartal 2025", "siden 2. kvartal 2024": on the period index
+            first = lit(y.start * 4 + (y.start_quarter or 1)) if y.start is not None else lit(0)
+            last = (self._latest(anchored, True) if y.end is None
+                    else lit(y.end * 4 + (y.end_quarter or 4)))
+            return self._index(alias).between(first, last, copy=False)
         if y.kind == "range":
             end = self._latest(anchored) if y.end is None else lit(y.end)  # "siden 2015": up to the last data
             return year.between(lit(y.start), end, copy=False)
@@ -179,11 +187,16 @@ class SinglePlan:
         return self._index(alias).eq(self._latest(anchored, self.quarterly))
 
     # -- parts -----------------------------------------------------------------------------------
-    def _cells(self) -> exp.Expression:
+    def _cells(self) -> exp.Select:
         subjects = self.spec.municipalities
+        members = self._members()
         role = (exp.Case().when(col("municipality_code", "o").isin(*codes(subjects), copy=False), lit("subject"))
                 .else_(lit("member")) if subjects else lit("member"))
-        members = self._members()
+        name_of: exp.Expression = col("municipality_code", "o")
+        if self.only_subjects:
+            role = lit("subject")
+            if len(subjects) == 1:  # the name by the literal code: DuckDB reads the one row, no hash join
+                name_of = lit(subjects[0])
         where = exp.and_(col("figure", "o").eq(self.fig), self._years("o"), copy=False)
         if members is not None:
             where = exp.and_(where, members, copy=False)
@@ -192,8 +205,7 @@ class SinglePlan:
                                   value=col("value", "o"), status=col("status", "o"), role=role,
                                   quarter=col("quarter", "o")))
                 .from_(table(self.cells_table, "o"), copy=False)
-                .join(table("municipalities", "mu"), on=col("municipality_code", "mu").eq(
-                    col("municipality_code", "o")), copy=False)
+                .join(table("municipalities", "mu"), on=col("municipality_code", "mu").eq(name_of), copy=False)
                 .where(where, copy=False))
 
     def _group(self, source: str, where: exp.Expression | None, code: exp.Expression,
@@ -228,9 +240,34 @@ class SinglePlan:
         self.ctes.append(("everyone", everyone))
         return self._group("everyone", None, lit(0), lit("Hele landet (beregnet)"), role="national")
 
-    def build(self) -> exp.Expression:
+    def _one_period(self) -> bool:
+        """The cells are of one year (or, for a quarterly figure, one quarter)."""
+        y = self.spec.years
+        return y.kind == "latest" or (y.kind == "single" and (not self.quarterly or y.quarter is not None))
+
+    def _flat(self, cells: exp.Select) -> exp.Query:
+        """No group, rank or savings: the cells themselves (and the national figure), without CTE passes. One
+        municipality in one period is at most one row (and the country's after it): no sort to speak of."""
+        result: exp.Query = cells
+        if self.spec.include_national:
+            result = exp.union(result, self._national(), distinct=False, copy=False)
+        if self.only_subjects and len(self.spec.municipalities) == 1 and self._one_period():
+            if self.spec.include_national:  # the municipality (its code > 0) before the country (code 0)
+                result = result.order_by(exp.Ordered(this=col("municipality_code"), desc=True), copy=False)
+        else:
+            role_order = exp.Case().when(col("role").eq(lit("subject")), lit(0)).when(
+                col("role").eq(lit("member")), lit(1)).else_(lit(2))
+            result = select(exp.Star()).from_(result.subquery("r"), copy=False).order_by(
+                *self._period(), role_order, col("role"), col("municipality_code"), copy=False)
+        for name, query in self.ctes:
+            result = result.with_(name, as_=query, copy=False)
+        return result.limit(self.row_cap, copy=False)
+
+    def build(self) -> exp.Query:
         spec = self.spec
         cells = self._cells()  # may add the 'similar' CTE it reads from
+        if self.group_label is None and spec.operation not in (Operation.RANK, Operation.SAVINGS):
+            return self._flat(cells)
         self.ctes.append(("cells", cells))
         parts: list[exp.Query] = [select(*[col(c) for c in self.columns]).from_(exp.to_table("cells"), copy=False)]
         if self.group_label is not None:

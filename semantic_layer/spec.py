@@ -29,6 +29,10 @@ class ComparisonKind(StrEnum):
     REGION = "region"  # the municipalities of a region, with the region's average
     COUNTRY = "country"  # the ministry's published national figure
     SIMILAR = "similar"  # nearest by socio-economic index and population
+    REGIONS = "regions"  # all five regions side by side, each its municipalities' figure by the catalog's method
+
+
+REGIONS_OPERATIONS = frozenset({Operation.VALUE, Operation.COMPARE, Operation.TREND, Operation.RANK})
 
 
 class Benchmark(StrEnum):
@@ -56,7 +60,10 @@ class Years(_Frozen):
 
     A quarterly figure counts in quarters: `quarter` picks one quarter of the single year ("4. kvartal 2025"),
     and `unit` says what the question counted in: "quarter" ("seneste kvartal", "de seneste 8 kvartaler"),
-    "year" ("sidste år", "årligt") or None (not said: a quarterly figure then gives its latest quarter)."""
+    "year" ("sidste år", "årligt") or None (not said: a quarterly figure then gives its latest quarter).
+    A range in quarters may start and end inside its years: `start_quarter` of `start` ("fra 1. kvartal 2023",
+    "siden 2. kvartal 2024") and `end_quarter` of `end` ("til 3. kvartal 2025"); left out, a range starts with
+    the first quarter of its first year and ends with the last quarter of its last year (or the latest data)."""
 
     kind: Literal["latest", "single", "range", "last_n"] = "latest"
     start: int | None = None
@@ -64,11 +71,21 @@ class Years(_Frozen):
     last_n: int | None = None  # years, or quarters when unit is "quarter"
     quarter: int | None = Field(default=None, ge=1, le=4)
     unit: Literal["year", "quarter"] | None = None
+    start_quarter: int | None = Field(default=None, ge=1, le=4)
+    end_quarter: int | None = Field(default=None, ge=1, le=4)
 
     @model_validator(mode="after")
     def _check(self) -> Years:
         if self.quarter is not None and (self.kind != "single" or self.unit != "quarter"):
             raise ValueError("a quarter is one quarter of a single year")
+        if (self.start_quarter is not None or self.end_quarter is not None) and (
+                self.kind != "range" or self.unit != "quarter"):
+            raise ValueError("start and end quarters belong to a range in quarters")
+        if self.end_quarter is not None and self.end is None:
+            raise ValueError("an end quarter needs an end year")
+        if (self.kind == "range" and self.start is not None and self.end is not None and self.start == self.end
+                and (self.start_quarter or 1) > (self.end_quarter or 4)):
+            raise ValueError("range ends before it starts")
         if self.kind == "single" and self.start is None:
             raise ValueError("single year needs start")
         if self.kind == "range" and self.start is None:
@@ -94,6 +111,23 @@ class Years(_Frozen):
     def between(cls, start: int, end: int | None) -> Years:
         return cls(kind="range", start=start, end=end)
 
+    @classmethod
+    def between_quarters(cls, start: int, start_quarter: int | None, end: int | None,
+                         end_quarter: int | None) -> Years:
+        """"fra 1. kvartal 2023 til 3. kvartal 2025", "siden 2. kvartal 2024" (end None: up to the latest)."""
+        return cls(kind="range", start=start, end=end, start_quarter=start_quarter, end_quarter=end_quarter,
+                   unit="quarter")
+
+    @property
+    def first_period(self) -> tuple[int, int] | None:
+        """A range's first (year, quarter); quarter 1 when the range starts with a whole year."""
+        return (self.start, self.start_quarter or 1) if self.kind == "range" and self.start is not None else None
+
+    @property
+    def last_period(self) -> tuple[int, int] | None:
+        """A range's last (year, quarter), or None when it runs to the latest data."""
+        return (self.end, self.end_quarter or 4) if self.kind == "range" and self.end is not None else None
+
 
 class Comparison(_Frozen):
     kind: ComparisonKind = ComparisonKind.NONE
@@ -112,6 +146,19 @@ class QuerySpec(_Frozen):
     rank_region: int | None = None  # rank within a region only
     benchmark: Benchmark = Benchmark.COUNTRY  # for SAVINGS
     include_national: bool = True  # show the published national figure beside the answer
+
+    @model_validator(mode="after")
+    def _check_regions(self) -> QuerySpec:
+        """A regions comparison (ComparisonKind.REGIONS) is about the five regions only: a table (VALUE/COMPARE),
+        a series (TREND) or a ranking (RANK) of them. It names no municipality: a municipality set against
+        its own region is a REGION comparison, so a spec naming both is refused rather than half-answered."""
+        if self.comparison.kind != ComparisonKind.REGIONS:
+            return self
+        if self.operation not in REGIONS_OPERATIONS:
+            raise ValueError(f"a regions comparison cannot be a {self.operation.value}")
+        if self.municipalities or self.comparison.region_code is not None or self.rank_region is not None:
+            raise ValueError("a regions comparison covers all five regions and names no municipality or region")
+        return self
 
     @property
     def metric(self) -> MetricRef | None:

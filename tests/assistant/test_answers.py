@@ -116,6 +116,26 @@ def test_overview_covers_themes_against_neighbours_and_country(assistant: Assist
     assert answer.text.startswith("Overblik over Kerteminde")
 
 
+def test_overview_prefers_recent_figures_and_shows_their_years(assistant: Assistant) -> None:
+    answer = assistant.ask("Giv mig et overblik over Vejle")
+    years = {o.metric: o.year for o in answer.observations if o.role == "subject"}
+    # each theme with a figure of 2024 or later shows it, not the noegletal.dk figure that ends in 2019
+    assert years["regk_pleje_omsorg"] == 2024 and "udg_aeldre_pr_67plus" not in years
+    assert years["regk_folkeskoler"] == 2024 and years["indbyggertal"] == 2026
+    assert years["kontanthjaelpsmodtagere_pr_1000_aarsgns"] == 2025  # the annual form of the quarterly figure
+    assert years["langfristet_gaeld_pr_indb"] == 2019  # no newer figure covers the theme
+    assert {c.id for c in answer.metrics} == set(years)  # the cards of the figures shown, no others
+    # the table shows each row's year, and it is the figure's own year (neighbours and country alike)
+    assert [c.key for c in answer.table.columns][:3] == ["metric", "municipality", "year"]
+    shown = {c.short_name: c.id for c in answer.metrics}
+    for raw, display in zip(answer.table.rows, answer.table.display, strict=True):
+        assert display[2] == str(raw[2]) == str(years[shown[raw[0]]])
+    # the text says the figures are from different years, and which year each is from
+    assert "Tallene er fra forskellige år (2019–2026)" in answer.text
+    assert "2019: langfristet gæld pr. indbygger" in answer.text and "2026: indbyggertal" in answer.text
+    assert re.search(r"Gunstigt: .*\(2025: -\d+,\d %", answer.text)
+
+
 def test_definition_card(assistant: Assistant) -> None:
     answer = assistant.ask("Hvad betyder grundskyldpromille?")
     assert answer.status == "answer" and answer.metric.label == "Grundskyldpromille"

@@ -30,10 +30,10 @@ def assistant() -> Assistant:
 
 
 def run(assistant: Assistant, spec: QuerySpec) -> Written:
-    compiled = assistant.compiler.compile(spec)
-    result, _ = assistant._run(compiled.sql)
-    return write(compiled.spec, result.dicts(), assistant.compiler.metrics_of(spec), assistant.names,
-                 compiled.group_label)
+    prepared = assistant.shapes.prepare(spec)  # as Assistant.ask: compiled and guarded, or bound to a shape
+    result, _ = assistant._run(prepared)
+    return write(prepared.spec, result.dicts(), assistant.compiler.metrics_of(spec), assistant.names,
+                 prepared.group_label)
 
 
 def years_named(text: str) -> set[int]:

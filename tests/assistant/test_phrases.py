@@ -235,3 +235,22 @@ def test_a_count_compared_with_its_neighbours_is_their_total(assistant: Assistan
     (group,) = [o for o in answer.observations if o.role == "group"]
     assert group.group == group.municipality == "Nabokommunerne i alt"
     assert "nabokommunerne tilsammen (" in answer.text and "gennemsnit" not in answer.text
+
+
+# -- whose method a weighted group average follows: the figure's source, from the catalog -------------------------
+def test_a_weighted_average_credits_the_ministry_only_for_its_own_figures() -> None:
+    from semantic_layer.model import AVERAGE_METHOD_OWNERS
+
+    catalog = load_catalog()
+    weighted = [m for m in catalog.metrics if m.aggregation == Aggregation.WEIGHTED]
+    assert {m.source for m in weighted} > {"noegletal"}  # Statistics Denmark's figures are weighted too
+    for m in weighted:
+        text = phrases.averaging_text(m)
+        assert text.startswith(f"vægtet med {phrases.population_words(m)}"), (m.id, text)
+        owner = AVERAGE_METHOD_OWNERS.get(m.source)
+        assert text.endswith(f", som {owner} gør") if owner else "som " not in text, (m.id, m.source, text)
+    regk = catalog.get("regk_groenne_omraader")
+    assert regk is not None and phrases.averaging_sentence(regk) == "Gennemsnittet er vægtet med antal indbyggere."
+    service = catalog.get(SERVICE)
+    assert service is not None and phrases.averaging_sentence(service) == (
+        "Gennemsnittet er vægtet med antal indbyggere, som ministeriet gør.")

@@ -81,7 +81,8 @@ def test_a_group_average_of_quarters_is_weighted(assistant: Assistant) -> None:
     answer = assistant.ask("Sammenlign kontanthjælpsmodtagere pr. 1.000 indbyggere i Odense med nabokommunerne")
     traceable(answer)
     assert {(o.year, o.quarter) for o in answer.observations} == {(2025, 4)}
-    assert "i 4. kvartal 2025" in answer.text and "vægtet med antal indbyggere" in answer.text
+    assert "i 4. kvartal 2025" in answer.text and "vægtet med antal indbyggere." in answer.text
+    assert "ministeriet" not in answer.text  # a Statistics Denmark figure: the ministry's method is not its source
 
 
 def test_an_incomplete_year_has_no_annual_value_and_says_why(assistant: Assistant) -> None:
@@ -110,3 +111,50 @@ def test_follow_ups_pick_the_form_by_their_period(assistant: Assistant) -> None:
     other = assistant.ask("og i Aalborg?", quarter.conversation_id)
     assert [(o.municipality_code, o.year, o.quarter) for o in other.observations if o.role == "subject"] == [
         (851, 2024, 3)]
+
+
+def test_a_range_of_quarters(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvordan har antallet af kontanthjælpsmodtagere i Odense udviklet sig fra 1. kvartal 2023 "
+                           "til 3. kvartal 2025?")
+    traceable(answer)
+    assert answer.operation == "trend"
+    assert [(y, q) for y, q, _ in subject(answer)] == [
+        (y, q) for y in (2023, 2024, 2025) for q in range(1, 5) if (y, q) <= (2025, 3)]
+    assert answer.text.startswith("Antallet af nettoledige kontanthjælpsmodtagere i Odense gik fra 424 i 1. kvartal "
+                                  "2023 til 535 i 3. kvartal 2025")
+    assert ("years", "fra 1. kvartal 2023 til 3. kvartal 2025") in [(u.kind, u.meaning) for u in answer.understood]
+
+
+def test_since_a_quarter_runs_to_the_latest_quarter(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvordan har antallet af kontanthjælpsmodtagere i Odense udviklet sig siden "
+                           "2. kvartal 2024?")
+    traceable(answer)
+    assert [(y, q) for y, q, _ in subject(answer)][0] == (2024, 2)
+    assert [(y, q) for y, q, _ in subject(answer)][-1] == (2025, 4)
+    assert "gik fra 454 i 2. kvartal 2024 til 527 i 4. kvartal 2025" in answer.text
+
+
+@pytest.mark.parametrize("question", ["Hvor mange kontanthjælpsmodtagere var der i Odense i 2024K3?",
+                                      "Hvor mange kontanthjælpsmodtagere var der i Odense i 3. kvt. 2024?"])
+def test_short_forms_of_a_quarter(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    traceable(answer)
+    assert subject(answer) == [(2024, 3, 542.0)]
+    assert "var 542 i 3. kvartal 2024" in answer.text
+
+
+def test_a_range_of_quarters_without_data_names_the_quarters_there_are(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvordan har antallet af fuldtidsansatte lønmodtagere i Odense udviklet sig fra 4. kvartal "
+                           "2025 til 2. kvartal 2026?")
+    assert answer.status == "refuse"
+    assert "i perioden 4. kvartal 2025–2. kvartal 2026" in answer.text
+    assert "Der findes tal for perioden 1. kvartal 2008–3. kvartal 2025" in answer.text
+
+
+def test_a_range_of_quarters_of_a_figure_without_quarters_says_it_answers_years(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvordan har udskrivningsprocenten i Odense udviklet sig fra 1. kvartal 2020 til "
+                           "3. kvartal 2023?")
+    traceable(answer)
+    assert [y for y, _, _ in subject(answer)] == [2020, 2021, 2022, 2023]
+    assert "opgøres kun for hele år, ikke pr. kvartal; svaret gælder hele år" in answer.text
+    assert "kvartal" not in answer.text.split(". ")[0]  # the numbers are whole years, written as years

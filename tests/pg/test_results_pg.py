@@ -28,10 +28,10 @@ def test_same_rows_on_both_engines(name, compiler, pg_warehouse, warehouse_path)
     sql = compiler.compile(NAMED_SPECS[name][1]).sql
     duck = Warehouse(warehouse_path, timeout_s=30.0)
     try:
-        on_duckdb = duck.query(guard(sql))
+        on_duckdb = duck.query(guard(sql, compiler.row_cap))
     finally:
         duck.close()
-    on_postgres = pg_warehouse.query(guard(sql, dialect="postgres"))
+    on_postgres = pg_warehouse.query(guard(sql, compiler.row_cap, dialect="postgres"))
     assert on_postgres.columns == on_duckdb.columns == list(RESULT_COLUMNS)
     # same values (floats to 12 significant digits), same Python types, same order (the ORDER BY is total)
     assert same_rows(on_postgres.rows, on_duckdb.rows), (on_postgres.rows, on_duckdb.rows)
@@ -39,6 +39,6 @@ def test_same_rows_on_both_engines(name, compiler, pg_warehouse, warehouse_path)
 
 
 def test_postgres_sql_is_what_the_guard_returns(compiler):  # type: ignore[no-untyped-def]
-    sql = guard(compiler.compile(NAMED_SPECS["overview"][1]).sql, dialect="postgres")
+    sql = guard(compiler.compile(NAMED_SPECS["overview"][1]).sql, compiler.row_cap, dialect="postgres")
     assert "QUALIFY" not in sql.upper() and "ANY_VALUE" not in sql.upper()
     assert sql.rstrip().splitlines()[-1] == "LIMIT 5000"

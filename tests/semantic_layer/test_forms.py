@@ -70,6 +70,8 @@ BROKEN_BETA = [
      ["'de'", "singular"]),
     ('      indefinite: "udgift til beta pr. indbygger"', '      indefinite: "Udgift til beta pr. indbygger"',
      ["lille forbogstav"]),
+    ('      definite: "udgiften til beta pr. indbygger"', '      definite: "antallet af beta pr. indbygger"',
+     ["'antal '", "ubestemt form"]),
 ]
 
 

@@ -15,7 +15,7 @@ OFFENCES, EMPLOYEES_1000 = "anmeldte_forbrydelser_kvartal", "fuldtidsansatte_pr_
 
 
 def run(compiler, warehouse, spec: QuerySpec) -> list[dict]:
-    result = warehouse.query(guard(compiler.compile(spec).sql))
+    result = warehouse.query(guard(compiler.compile(spec).sql, compiler.row_cap))
     assert tuple(result.columns) == QUARTER_COLUMNS
     return result.dicts()
 
@@ -90,3 +90,46 @@ def test_savings_against_the_lowest_quartile_of_the_same_quarter(compiler, wareh
                                        for role in ("subject", "benchmark", "savings"))
     assert {(r["year"], r["quarter"]) for r in (subject, bench, saving)} == {(2025, 3)}
     assert saving["value"] == pytest.approx((subject["value"] - bench["value"]) * saving["weight"])
+
+
+def test_a_range_of_quarters_starts_and_ends_inside_its_years(compiler, warehouse):
+    rows = run(compiler, warehouse, QuerySpec(operation="trend", metrics=metrics(RECIPIENTS), municipalities=(ODENSE,),
+                                              years=Years.between_quarters(2023, 1, 2025, 3)))
+    periods = [(r["year"], r["quarter"]) for r in rows if r["role"] == "subject"]
+    assert periods == [(y, q) for y in (2023, 2024, 2025) for q in range(1, 5) if (y, q) <= (2025, 3)]
+    assert [(r["year"], r["quarter"]) for r in rows if r["role"] == "national"] == periods
+    label = "Kontanthjælpsmodtagere (nettoledige), kvartal"
+    first = next(r for r in rows if r["role"] == "subject")
+    assert first["value"] == cell(warehouse, label, ODENSE, 2023, 1)
+
+
+def test_an_open_range_of_quarters_runs_to_the_latest_quarter(compiler, warehouse):
+    rows = run(compiler, warehouse, QuerySpec(operation="trend", metrics=metrics(EMPLOYEES_1000),
+                                              municipalities=(ODENSE,),
+                                              years=Years.between_quarters(2024, 2, None, None)))
+    periods = [(r["year"], r["quarter"]) for r in rows if r["role"] == "subject"]
+    # LBESK69 ends with 2025Q3: the range stops at the figure's own latest quarter
+    assert periods == [(2024, 2), (2024, 3), (2024, 4), (2025, 1), (2025, 2), (2025, 3)]
+
+
+def test_a_range_from_a_whole_year_to_a_quarter(compiler, warehouse):
+    rows = run(compiler, warehouse, QuerySpec(metrics=metrics(OFFENCES), municipalities=(ODENSE,),
+                                              years=Years.between_quarters(2024, None, 2025, 2)))
+    assert [(r["year"], r["quarter"]) for r in rows if r["role"] == "subject"] == [
+        (2024, 1), (2024, 2), (2024, 3), (2024, 4), (2025, 1), (2025, 2)]
+
+
+@pytest.mark.parametrize("bad", [
+    {"kind": "range", "start": 2025, "end": 2025, "start_quarter": 3, "end_quarter": 2, "unit": "quarter"},
+    {"kind": "range", "start": 2024, "end": 2023, "start_quarter": 1, "end_quarter": 1, "unit": "quarter"},
+    {"kind": "range", "start": 2024, "end": 2025, "start_quarter": 5, "unit": "quarter"},
+    {"kind": "range", "start": 2024, "end": 2025, "end_quarter": 0, "unit": "quarter"},
+    {"kind": "range", "start": 2024, "end": None, "end_quarter": 2, "unit": "quarter"},
+    {"kind": "single", "start": 2024, "end": 2024, "start_quarter": 2, "unit": "quarter"},
+    {"kind": "range", "start": 2024, "end": 2025, "start_quarter": 2},  # quarters are a range in quarters
+])
+def test_a_range_of_quarters_is_validated(bad):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Years(**bad)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlglot
+from sqlglot import exp
 
 from semantic_layer.compiler import RESULT_COLUMNS, CompileError, explain
 from semantic_layer.guard import guard
@@ -12,7 +13,7 @@ from tests.semantic_layer.specs import FREDENSBORG, NAMED_SPECS, ODENSE, SERVICE
 
 
 def run(compiler, warehouse, spec: QuerySpec) -> list[dict]:
-    result = warehouse.query(guard(compiler.compile(spec).sql))
+    result = warehouse.query(guard(compiler.compile(spec).sql, compiler.row_cap))
     assert tuple(result.columns) == RESULT_COLUMNS
     return result.dicts()
 
@@ -176,6 +177,31 @@ def test_savings_refused_for_unweighted_metric(compiler):
         compiler.compile(spec)
 
 
+YES_NO = "tilskud_pasning_egne_boern"
+
+
+@pytest.mark.parametrize("spec", [
+    QuerySpec(operation="compare", metrics=metrics(YES_NO), municipalities=(ODENSE,),
+              comparison=Comparison(kind="neighbours"), years=Years.single(2015)),
+    QuerySpec(operation="compare", metrics=metrics(YES_NO), comparison=Comparison(kind="regions"),
+              years=Years.single(2015)),
+    QuerySpec(operation="rank", metrics=metrics(YES_NO), years=Years.single(2015)),
+], ids=["neighbours", "regions", "rank"])
+def test_yes_no_figure_has_no_group_average_or_ranking(compiler, spec):
+    with pytest.raises(CompileError, match="ja/nej-nøgletal"):
+        compiler.compile(spec)
+
+
+def test_yes_no_figure_answers_for_named_municipalities_without_a_made_up_national_figure(compiler, warehouse):
+    spec = QuerySpec(operation="value", metrics=metrics(YES_NO), municipalities=(ODENSE,), years=Years.single(2015))
+    rows = run(compiler, warehouse, spec)
+    assert [r["role"] for r in rows] == ["subject"]
+    assert rows[0]["value"] in (0, 1)
+    everyone = run(compiler, warehouse, QuerySpec(operation="distribution", metrics=metrics(YES_NO),
+                                                  years=Years.single(2015)))
+    assert len(by_role(everyone, "member")) == 98 and not by_role(everyone, "national")
+
+
 def test_overview_has_every_metric(compiler, warehouse):
     rows = run(compiler, warehouse, NAMED_SPECS["overview"][1])
     assert {r["metric_id"] for r in by_role(rows, "subject")} == {SERVICE, TAX, "indbyggertal"}
@@ -227,5 +253,27 @@ def test_sql_transpiles_to_postgres(name, compiler):
 @pytest.mark.parametrize("name", sorted(NAMED_SPECS))
 def test_compiled_sql_passes_the_guard_unchanged_in_meaning(name, compiler, warehouse):
     sql = compiler.compile(NAMED_SPECS[name][1]).sql
-    guarded = guard(sql)
+    guarded = guard(sql, compiler.row_cap)
     assert sorted(warehouse.query(guarded).rows, key=repr) == sorted(warehouse.query(sql).rows, key=repr)
+
+
+@pytest.mark.parametrize("national", [False, True])
+def test_one_cell_is_a_flat_statement_with_the_same_rows(national, compiler, warehouse):
+    """One municipality, one year: no CTE passes and no subquery, the name by the literal code; the rows are the
+    hand-written query's, the municipality before the country."""
+    spec = QuerySpec(operation="value", metrics=metrics(TAX), municipalities=(FREDENSBORG,),
+                     years=Years.single(2023), include_national=national)
+    tree = compiler.compile(spec).expression
+    assert not list(tree.find_all(exp.CTE)) and not list(tree.find_all(exp.Subquery))
+    rows = run(compiler, warehouse, spec)
+    by_hand = warehouse.query("""
+        SELECT o.municipality_code, m.municipality_name, o.year, o.value, o.status, 'subject' AS role
+        FROM observations AS o JOIN municipalities AS m USING (municipality_code)
+        WHERE o.figure = 'Udskrivningsprocent' AND o.year = 2023 AND o.municipality_code = 210
+        UNION ALL
+        SELECT 0, 'Hele landet', year, value, status, 'national' FROM national
+        WHERE figure = 'Udskrivningsprocent' AND year = 2023""").rows
+    expected = [tuple(r) for r in by_hand if national or r[5] == "subject"]
+    assert [(r["municipality_code"], r["municipality"], r["year"], r["value"], r["status"], r["role"])
+            for r in rows] == expected
+    assert all(r["metric_id"] == TAX and r["n_values"] is None for r in rows)

@@ -1,4 +1,4 @@
--- spec: {"operation":"compare","metrics":[{"id":"serviceudgifter_pr_indb"}],"municipalities":[210],"comparison":{"kind":"neighbours","region_code":null,"similar_n":5},"years":{"kind":"single","start":2023,"end":2023,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- spec: {"operation":"compare","metrics":[{"id":"serviceudgifter_pr_indb"}],"municipalities":[210],"comparison":{"kind":"neighbours","region_code":null,"similar_n":5},"years":{"kind":"single","start":2023,"end":2023,"last_n":null,"quarter":null,"unit":null,"start_quarter":null,"end_quarter":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Fredensborgs serviceudgifter 2023 mod nabokommunernes vægtede gennemsnit
 WITH cells AS (
   SELECT

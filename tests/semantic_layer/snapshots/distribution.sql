@@ -1,6 +1,8 @@
--- spec: {"operation":"distribution","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2023,"end":2023,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- spec: {"operation":"distribution","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2023,"end":2023,"last_n":null,"quarter":null,"unit":null,"start_quarter":null,"end_quarter":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Udskrivningsprocenten i alle 98 kommuner i 2023 (kort)
-WITH cells AS (
+SELECT
+  *
+FROM (
   SELECT
     'udskrivningsprocent' AS metric_id,
     o.municipality_code AS municipality_code,
@@ -18,7 +20,7 @@ WITH cells AS (
     ON mu.municipality_code = o.municipality_code
   WHERE
     o.figure = 'Udskrivningsprocent' AND o.year = 2023
-), nat AS (
+  UNION ALL
   SELECT
     'udskrivningsprocent' AS metric_id,
     0 AS municipality_code,
@@ -34,27 +36,6 @@ WITH cells AS (
   FROM national
   WHERE
     figure = 'Udskrivningsprocent' AND year = 2023
-)
-SELECT
-  *
-FROM (
-  SELECT
-    metric_id,
-    municipality_code,
-    municipality,
-    year,
-    value,
-    status,
-    role,
-    n_values,
-    n_members,
-    rank,
-    weight
-  FROM cells
-  UNION ALL
-  SELECT
-    *
-  FROM nat
 ) AS r
 ORDER BY
   year,

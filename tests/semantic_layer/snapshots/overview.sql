@@ -1,171 +1,80 @@
--- spec: {"operation":"overview","metrics":[{"id":"serviceudgifter_pr_indb"},{"id":"udskrivningsprocent"},{"id":"indbyggertal"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"latest","start":null,"end":null,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- spec: {"operation":"overview","metrics":[{"id":"serviceudgifter_pr_indb"},{"id":"udskrivningsprocent"},{"id":"indbyggertal"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"latest","start":null,"end":null,"last_n":null,"quarter":null,"unit":null,"start_quarter":null,"end_quarter":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Overblik over Fredensborg: serviceudgifter, udskrivningsprocent og indbyggertal, seneste år
-WITH cells AS (
+WITH members AS (
   SELECT
-    *
-  FROM observations
-  WHERE
-    figure IN ('Serviceudgifter pr. indb.', 'Udskrivningsprocent', 'Indbyggertal 1. januar')
-), published AS (
-  SELECT
-    *
-  FROM national
-  WHERE
-    figure IN ('Serviceudgifter pr. indb.', 'Udskrivningsprocent', 'Indbyggertal 1. januar')
-), weights AS (
-  SELECT
-    *
-  FROM population_groups
-  WHERE
-    group_id IN ('indbyggere', 'skattegrundlag')
-), metric_map AS (
-  SELECT
-    *
-  FROM (VALUES
-    ('serviceudgifter_pr_indb', 'Serviceudgifter pr. indb.', 'indbyggere', 'weighted'),
-    ('udskrivningsprocent', 'Udskrivningsprocent', 'skattegrundlag', 'weighted'),
-    ('indbyggertal', 'Indbyggertal 1. januar', NULL, 'sum')) AS mm(metric_id, figure, weight_group, aggregation)
-), members AS (
-  SELECT
-    210 AS municipality_code,
-    'subject' AS role
-  UNION ALL
-  SELECT
-    neighbour_code AS municipality_code,
-    'member' AS role
-  FROM neighbours
+    municipality_code,
+    municipality_name,
+    CASE WHEN municipality_code = 210 THEN 'subject' ELSE 'member' END AS role
+  FROM municipalities
   WHERE
     municipality_code = 210
-), years AS (
-  SELECT DISTINCT
-    mm.metric_id,
-    o.year
-  FROM cells AS o
-  JOIN metric_map AS mm
-    ON o.figure = mm.figure
-  WHERE
-    NOT o.value IS NULL AND o.municipality_code = 210
-  QUALIFY
-    o.year = MAX(o.year) OVER (PARTITION BY mm.metric_id)
-), obs AS (
+    OR municipality_code IN (
+      SELECT
+        neighbour_code
+      FROM neighbours
+      WHERE
+        municipality_code = 210
+    )
+), own AS (
   SELECT
-    mm.metric_id AS metric_id,
-    o.municipality_code AS municipality_code,
-    mu.municipality_name AS municipality,
-    o.year AS year,
-    o.value AS value,
-    o.status AS status,
-    mb.role AS role,
-    NULL AS n_values,
-    NULL AS n_members,
-    NULL AS rank,
-    NULL AS weight
-  FROM cells AS o
-  JOIN metric_map AS mm
-    ON o.figure = mm.figure
-  JOIN years AS y
-    ON y.metric_id = mm.metric_id AND y.year = o.year
+    o.figure,
+    o.municipality_code,
+    mb.municipality_name AS municipality,
+    o.year,
+    o.value,
+    o.status,
+    mb.role
+  FROM observations AS o
   JOIN members AS mb
     ON mb.municipality_code = o.municipality_code
-  JOIN municipalities AS mu
-    ON mu.municipality_code = o.municipality_code
-), grp AS (
-  SELECT
-    g.metric_id AS metric_id,
-    NULL AS municipality_code,
-    'neighbours' AS municipality,
-    g.year AS year,
-    CASE
-      WHEN ANY_VALUE(mm.aggregation) = 'sum'
-      THEN SUM(g.value)
-      WHEN ANY_VALUE(mm.aggregation) = 'weighted'
-      THEN SUM(g.value * w.persons) / SUM(CASE WHEN NOT g.value IS NULL THEN w.persons END)
-      ELSE AVG(g.value)
-    END AS value,
-    'computed' AS status,
-    'group' AS role,
-    COUNT(g.value) AS n_values,
-    COUNT(*) AS n_members,
-    NULL AS rank,
-    NULL AS weight
-  FROM obs AS g
-  JOIN metric_map AS mm
-    ON mm.metric_id = g.metric_id
-  LEFT JOIN weights AS w
-    ON w.group_id = mm.weight_group
-    AND w.municipality_code = g.municipality_code
-    AND w.year = g.year
   WHERE
-    g.role = 'member'
-  GROUP BY
-    g.metric_id,
-    g.year
-), nat AS (
+    o.figure IN ('Serviceudgifter pr. indb.', 'Udskrivningsprocent', 'Indbyggertal 1. januar')
+), latest AS (
   SELECT
-    mm.metric_id AS metric_id,
-    0 AS municipality_code,
-    'Hele landet' AS municipality,
-    n.year AS year,
-    n.value AS value,
-    n.status AS status,
-    'national' AS role,
-    NULL AS n_values,
-    NULL AS n_members,
-    NULL AS rank,
-    NULL AS weight
-  FROM published AS n
-  JOIN metric_map AS mm
-    ON n.figure = mm.figure
-  JOIN years AS y
-    ON y.metric_id = mm.metric_id AND y.year = n.year
-  UNION ALL
-  SELECT
-    g.metric_id AS metric_id,
-    0 AS municipality_code,
-    'Hele landet (beregnet)' AS municipality,
-    g.year AS year,
-    CASE
-      WHEN ANY_VALUE(mm.aggregation) = 'sum'
-      THEN SUM(g.value)
-      WHEN ANY_VALUE(mm.aggregation) = 'weighted'
-      THEN SUM(g.value * w.persons) / SUM(CASE WHEN NOT g.value IS NULL THEN w.persons END)
-      ELSE AVG(g.value)
-    END AS value,
-    'computed' AS status,
-    'national' AS role,
-    COUNT(g.value) AS n_values,
-    COUNT(*) AS n_members,
-    NULL AS rank,
-    NULL AS weight
-  FROM (
-    SELECT
-      mm.metric_id,
-      o.municipality_code,
-      o.year,
-      o.value
-    FROM cells AS o
-    JOIN metric_map AS mm
-      ON o.figure = mm.figure
-    JOIN years AS y
-      ON y.metric_id = mm.metric_id AND y.year = o.year
-    WHERE
-      NOT EXISTS(
-        SELECT
-          1
-        FROM published AS n2
-        WHERE
-          n2.figure = mm.figure AND n2.year = o.year AND NOT n2.value IS NULL
-      )
-  ) AS g
-  JOIN metric_map AS mm
-    ON mm.metric_id = g.metric_id
-  LEFT JOIN weights AS w
-    ON w.group_id = mm.weight_group
-    AND w.municipality_code = g.municipality_code
-    AND w.year = g.year
+    figure,
+    MAX(year) AS year
+  FROM own
+  WHERE
+    role = 'subject' AND NOT value IS NULL
   GROUP BY
-    g.metric_id,
-    g.year
+    figure
+), chosen AS (
+  SELECT
+    CASE figure
+      WHEN 'Serviceudgifter pr. indb.'
+      THEN 'serviceudgifter_pr_indb'
+      WHEN 'Udskrivningsprocent'
+      THEN 'udskrivningsprocent'
+      WHEN 'Indbyggertal 1. januar'
+      THEN 'indbyggertal'
+    END AS metric_id,
+    figure,
+    year
+  FROM latest
+  QUALIFY
+    year >= (
+      MAX(year) OVER (
+        PARTITION BY CASE
+          WHEN figure IN ('Serviceudgifter pr. indb.', 'Udskrivningsprocent')
+          THEN 'oekonomi_skat'
+          WHEN figure IN ('Indbyggertal 1. januar')
+          THEN 'befolkning'
+        END
+      ) - 2
+    )
+), cells AS (
+  SELECT
+    c.metric_id,
+    o.figure,
+    o.municipality_code,
+    o.municipality,
+    o.year,
+    o.value,
+    o.status,
+    o.role
+  FROM own AS o
+  JOIN chosen AS c
+    ON c.figure = o.figure AND c.year = o.year
 )
 SELECT
   *
@@ -178,19 +87,59 @@ FROM (
     value,
     status,
     role,
-    n_values,
-    n_members,
-    rank,
-    weight
-  FROM obs
+    NULL AS n_values,
+    NULL AS n_members,
+    NULL AS rank,
+    NULL AS weight
+  FROM cells
   UNION ALL
   SELECT
-    *
-  FROM grp
+    c.metric_id AS metric_id,
+    NULL AS municipality_code,
+    'neighbours' AS municipality,
+    c.year AS year,
+    CASE
+      WHEN c.metric_id IN ('indbyggertal')
+      THEN SUM(c.value)
+      ELSE SUM(c.value * w.persons) / SUM(CASE WHEN NOT c.value IS NULL THEN w.persons END)
+    END AS value,
+    'computed' AS status,
+    'group' AS role,
+    COUNT(c.value) AS n_values,
+    COUNT(*) AS n_members,
+    NULL AS rank,
+    NULL AS weight
+  FROM cells AS c
+  LEFT JOIN population_groups AS w
+    ON w.group_id = CASE
+      WHEN c.metric_id IN ('serviceudgifter_pr_indb')
+      THEN 'indbyggere'
+      WHEN c.metric_id IN ('udskrivningsprocent')
+      THEN 'skattegrundlag'
+    END
+    AND w.municipality_code = c.municipality_code
+    AND w.year = c.year
+  WHERE
+    c.role = 'member'
+  GROUP BY
+    c.metric_id,
+    c.year
   UNION ALL
   SELECT
-    *
-  FROM nat
+    c.metric_id AS metric_id,
+    0 AS municipality_code,
+    'Hele landet' AS municipality,
+    n.year AS year,
+    n.value AS value,
+    n.status AS status,
+    'national' AS role,
+    NULL AS n_values,
+    NULL AS n_members,
+    NULL AS rank,
+    NULL AS weight
+  FROM national AS n
+  JOIN chosen AS c
+    ON c.figure = n.figure AND c.year = n.year
 ) AS r
 ORDER BY
   metric_id,

@@ -1,4 +1,4 @@
--- spec: {"operation":"rank","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2022,"end":2022,"last_n":null,"quarter":null,"unit":null},"rank_n":5,"rank_order":"asc","rank_region":null,"benchmark":"country","include_national":false}
+-- spec: {"operation":"rank","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2022,"end":2022,"last_n":null,"quarter":null,"unit":null,"start_quarter":null,"end_quarter":null},"rank_n":5,"rank_order":"asc","rank_region":null,"benchmark":"country","include_national":false}
 -- De 5 laveste udskrivningsprocenter i 2022
 WITH cells AS (
   SELECT

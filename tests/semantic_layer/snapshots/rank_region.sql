@@ -1,4 +1,4 @@
--- spec: {"operation":"rank","metrics":[{"id":"indbyggertal"}],"municipalities":[],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2024,"end":2024,"last_n":null,"quarter":null,"unit":null},"rank_n":3,"rank_order":"desc","rank_region":1083,"benchmark":"country","include_national":true}
+-- spec: {"operation":"rank","metrics":[{"id":"indbyggertal"}],"municipalities":[],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2024,"end":2024,"last_n":null,"quarter":null,"unit":null,"start_quarter":null,"end_quarter":null},"rank_n":3,"rank_order":"desc","rank_region":1083,"benchmark":"country","include_national":true}
 -- De 3 største kommuner i Region Syddanmark i 2024
 WITH cells AS (
   SELECT

@@ -1,4 +1,4 @@
--- spec: {"operation":"savings","metrics":[{"id":"serviceudgifter_pr_indb"}],"municipalities":[461],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2022,"end":2022,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- spec: {"operation":"savings","metrics":[{"id":"serviceudgifter_pr_indb"}],"municipalities":[461],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2022,"end":2022,"last_n":null,"quarter":null,"unit":null,"start_quarter":null,"end_quarter":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Råderum for Odenses serviceudgifter 2022 mod landsgennemsnittet
 WITH cells AS (
   SELECT
@@ -8,19 +8,19 @@ WITH cells AS (
     o.year AS year,
     o.value AS value,
     o.status AS status,
-    CASE WHEN o.municipality_code IN (461) THEN 'subject' ELSE 'member' END AS role,
+    'subject' AS role,
     NULL AS n_values,
     NULL AS n_members,
     NULL AS rank,
     NULL AS weight
   FROM observations AS o
   JOIN municipalities AS mu
-    ON mu.municipality_code = o.municipality_code
+    ON mu.municipality_code = 461
   WHERE
     (
       o.figure = 'Serviceudgifter pr. indb.' AND o.year = 2022
     )
-    AND o.municipality_code IN (461)
+    AND o.municipality_code = 461
 ), nat AS (
   SELECT
     'serviceudgifter_pr_indb' AS metric_id,

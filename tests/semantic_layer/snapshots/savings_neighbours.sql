@@ -1,4 +1,4 @@
--- spec: {"operation":"savings","metrics":[{"id":"serviceudgifter_pr_indb"}],"municipalities":[461],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2022,"end":2022,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"neighbours","include_national":true}
+-- spec: {"operation":"savings","metrics":[{"id":"serviceudgifter_pr_indb"}],"municipalities":[461],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"single","start":2022,"end":2022,"last_n":null,"quarter":null,"unit":null,"start_quarter":null,"end_quarter":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"neighbours","include_national":true}
 -- Råderum for Odenses serviceudgifter 2022 mod nabokommunerne
 WITH cells AS (
   SELECT

@@ -1,6 +1,8 @@
--- spec: {"operation":"trend","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"range","start":2015,"end":null,"last_n":null,"quarter":null,"unit":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
+-- spec: {"operation":"trend","metrics":[{"id":"udskrivningsprocent"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"range","start":2015,"end":null,"last_n":null,"quarter":null,"unit":null,"start_quarter":null,"end_quarter":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Fredensborgs udskrivningsprocent fra 2015 til seneste år
-WITH cells AS (
+SELECT
+  *
+FROM (
   SELECT
     'udskrivningsprocent' AS metric_id,
     o.municipality_code AS municipality_code,
@@ -8,14 +10,14 @@ WITH cells AS (
     o.year AS year,
     o.value AS value,
     o.status AS status,
-    CASE WHEN o.municipality_code IN (210) THEN 'subject' ELSE 'member' END AS role,
+    'subject' AS role,
     NULL AS n_values,
     NULL AS n_members,
     NULL AS rank,
     NULL AS weight
   FROM observations AS o
   JOIN municipalities AS mu
-    ON mu.municipality_code = o.municipality_code
+    ON mu.municipality_code = 210
   WHERE
     (
       o.figure = 'Udskrivningsprocent'
@@ -30,8 +32,8 @@ WITH cells AS (
           AND municipality_code IN (210)
       )
     )
-    AND o.municipality_code IN (210)
-), nat AS (
+    AND o.municipality_code = 210
+  UNION ALL
   SELECT
     'udskrivningsprocent' AS metric_id,
     0 AS municipality_code,
@@ -57,27 +59,6 @@ WITH cells AS (
         )
         AND municipality_code IN (210)
     )
-)
-SELECT
-  *
-FROM (
-  SELECT
-    metric_id,
-    municipality_code,
-    municipality,
-    year,
-    value,
-    status,
-    role,
-    n_values,
-    n_members,
-    rank,
-    weight
-  FROM cells
-  UNION ALL
-  SELECT
-    *
-  FROM nat
 ) AS r
 ORDER BY
   year,

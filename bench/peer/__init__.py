@@ -1,0 +1,1 @@
+"""Adapters that plug Nøgletal into the MetricFlow peer benchmark (../shared/bench/metricflow/)."""
