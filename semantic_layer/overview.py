@@ -6,14 +6,17 @@ preference. For the subject each figure's latest year with a value is found; wit
 latest year lies at most RECENT_YEARS before the theme's newest are shown, so an older figure appears only where
 no recent one covers its theme. A figure is never spliced with another: each row is one figure's own cells.
 
-Passes: members (subject and land neighbours, with names) -> own (the candidates' cells in those municipalities,
-filtered by literal) -> latest / chosen (each figure's latest year with a value for the subject; the recent ones per
-theme) -> cells (own at the chosen years) -> neighbours' average / published national figure / national figure
-computed over the 98 where none is published. The observations are read once for the subject and its
-neighbours (all candidates, all years) and once per figure without a published national figure (by equality, so
-DuckDB reads only that figure's row group); no pass reads all cells of all figures. Per-figure facts (id, theme,
-method, weights) are CASE expressions rather than a joined VALUES table, which DuckDB binds and plans faster; the
-figure's id is computed for the chosen figures only.
+Passes: own (the candidates' cells in the subject and its land neighbours, filtered by literal) -> chosen (each
+figure's latest year with a value for the subject; the recent ones per theme) -> cells (own at the chosen years) ->
+neighbours' average / published national figure / national figure computed over the 98 where none is published.
+The latest years are read from latest_cells, a table the build derives from observations: every cell of a figure
+in a year that is some municipality's latest year with a value for it, flagged `is_latest` where it is that
+municipality's own latest (about 32,000 rows against observations' 525,000, so no pass scans observations). The
+subject's flagged cells are its latest years; the neighbours' and all 98 municipalities' cells in those years are
+there as well. An overview of one asked year reads observations instead. The figure's id and theme come from a
+VALUES table of the candidates joined on the label (which also keeps the candidates only): in this statement
+DuckDB binds and plans that faster than CASE expressions over the labels and an IN list (about 1.3 ms of 13).
+The method and weights stay CASE expressions over the ids of the figures shown.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from sqlglot import exp, select
 
 from semantic_layer.model import Aggregation, Metric
 from semantic_layer.spec import QuerySpec
-from semantic_layer.sqlbits import RESULT_COLUMNS, col, lit, not_null, row, table, weighted_mean
+from semantic_layer.sqlbits import RESULT_COLUMNS, col, join, limit, lit, ref, row, table, weighted_mean, with_ctes
 
 GROUP_LABEL = "neighbours"  # the group's code; semantic_layer/phrases.py words it
 RECENT_YEARS = 2  # a theme shows the figures whose latest year is at most this much older than its newest
@@ -48,15 +51,13 @@ class OverviewPlan:
 
     # -- per-figure facts as expressions over the figure's id --------------------------------------------------
     @staticmethod
-    def _by_id(metric_id: exp.Expression, groups: dict[str, list[Metric]], by_label: bool = False) -> exp.Expression:
-        """CASE WHEN metric_id IN (...) THEN key ... END for {key: figures} (with `by_label`, over the figure's
-        label); the bare key when there is one."""
+    def _by_id(metric_id: exp.Expression, groups: dict[str, list[Metric]]) -> exp.Expression:
+        """CASE WHEN metric_id IN (...) THEN key ... END for {key: figures}; the bare key when there is one."""
         if len(groups) == 1:
             return lit(next(iter(groups)))
         case = exp.Case()
         for key, members in groups.items():
-            ids = [lit(m.label if by_label else m.id) for m in members]
-            case = case.when(metric_id.copy().isin(*ids, copy=False), lit(key), copy=False)
+            case = case.when(metric_id.copy().isin(*[lit(m.id) for m in members], copy=False), lit(key), copy=False)
         return case
 
     @staticmethod
@@ -68,11 +69,11 @@ class OverviewPlan:
                 out.setdefault(k, []).append(m)
         return out
 
-    def _metric_id(self, figure: exp.Expression) -> exp.Expression:
-        case = exp.Case(this=figure)
-        for m in self.metrics:
-            case = case.when(lit(m.label), lit(m.id), copy=False)
-        return case
+    def _facts(self) -> exp.Expression:
+        """The candidates' facts the statement joins on the figure's label: (figure, metric_id, theme). Joined,
+        they also keep the candidates only (no IN list of the labels to plan besides)."""
+        return exp.values([(m.label, m.id, overview_theme(m)) for m in self.metrics], alias="f",
+                          columns=["figure", "metric_id", "theme"])
 
     def _average(self, metrics: list[Metric], metric_id: exp.Expression, value: exp.Expression,
                  persons: exp.Expression) -> exp.Expr:
@@ -98,10 +99,10 @@ class OverviewPlan:
         weighted = self._grouped(metrics, lambda m: m.denominator_population
                                  if m.aggregation == Aggregation.WEIGHTED else None)
         if weighted:
-            query = query.join(table("population_groups", "w"), join_type="left", on=exp.and_(
+            query = join(query, table("population_groups", "w"), side="LEFT", on=exp.and_(
                 col("group_id", "w").eq(self._by_id(col("metric_id", "c"), weighted)),
                 col("municipality_code", "w").eq(col("municipality_code", alias)),
-                col("year", "w").eq(col("year", alias)), copy=False), copy=False)
+                col("year", "w").eq(col("year", alias)), copy=False))
         columns.update(metric_id=col("metric_id", "c"), year=col("year", "c"),
                        value=self._average(metrics, col("metric_id", "c"), value, persons), status=lit("computed"),
                        n_values=exp.func("count", value.copy()), n_members=exp.Count(this=exp.Star()))
@@ -109,45 +110,48 @@ class OverviewPlan:
                 .group_by(col("metric_id", "c"), col("year", "c"), copy=False))
 
     # -- passes ------------------------------------------------------------------------------------------------
-    def _members(self) -> exp.Expression:
-        """The subject and its land neighbours, with their names and roles."""
-        code, subject = col("municipality_code"), lit(self.subject)
-        neighbours = (select(col("neighbour_code")).from_(exp.to_table("neighbours"), copy=False)
-                      .where(col("municipality_code").eq(subject.copy()), copy=False))
-        role = exp.Case().when(code.eq(subject.copy()), lit("subject"), copy=False).else_(lit("member"), copy=False)
-        return (select(code.copy(), col("municipality_name"), role.as_("role", copy=False))
-                .from_(exp.to_table("municipalities"), copy=False)
-                .where(exp.or_(code.copy().eq(subject.copy()), code.copy().isin(query=neighbours, copy=False),
-                               copy=False), copy=False))
+    @property
+    def _latest(self) -> bool:
+        """Each figure at its latest year (not one asked year): read from latest_cells."""
+        return self.spec.years.kind != "single"
 
     def _own(self) -> exp.Expression:
-        """The candidates' cells in the subject and its neighbours, every year."""
-        return (select(*[col("figure", "o"), col("municipality_code", "o"),
-                         col("municipality_name", "mb").as_("municipality", copy=False), col("year", "o"),
-                         col("value", "o"), col("status", "o"), col("role", "mb")])
-                .from_(table("observations", "o"), copy=False)
-                .join(table("members", "mb"), on=col("municipality_code", "mb").eq(col("municipality_code", "o")),
-                      copy=False)
-                .where(col("figure", "o").isin(*[lit(m.label) for m in self.metrics], copy=False), copy=False))
+        """The candidates' cells in the subject and its land neighbours, with their roles (and the name each cell
+        carries): for the latest years from latest_cells (every cell of a figure in a year that is some
+        municipality's latest year with a value for it, so the subject's latest year with all its neighbours'
+        cells in it), for one asked year from observations."""
+        code, subject = col("municipality_code", "o"), lit(self.subject)
+        members = exp.union(select(subject.copy().as_("municipality_code", copy=False)),
+                            select(col("neighbour_code")).from_(ref("neighbours"), copy=False)
+                            .where(col("municipality_code").eq(subject.copy()), copy=False), distinct=False,
+                            copy=False)
+        role = exp.Case().when(code.eq(subject.copy()), lit("subject"), copy=False).else_(lit("member"), copy=False)
+        # Members by one IN (a semi-join DuckDB filters the scan with); the figures by the join with `chosen` (a
+        # literal IN list of the candidates would be one more join to plan and run)
+        where: exp.Expr = code.copy().isin(query=members, copy=False)
+        if not self._latest:
+            where = exp.and_(col("figure", "o").isin(*[lit(m.label) for m in self.metrics], copy=False), where,
+                             col("year", "o").eq(lit(self.spec.years.start)), copy=False)
+        return (select(*[col("figure", "o"), code.copy(), col("municipality", "o"), col("year", "o"),
+                         col("value", "o"), col("status", "o"), role.as_("role", copy=False)])
+                .from_(table("latest_cells" if self._latest else "observations", "o"), copy=False)
+                .where(where, copy=False))
 
     def _chosen(self) -> list[tuple[str, exp.Expression]]:
-        """Each shown figure and its year: one asked year for every figure with cells in it, or else each figure's
-        latest year with a value for the subject, kept where it is recent for the figure's theme."""
-        metric_id = self._metric_id(col("figure")).as_("metric_id", copy=False)
-        if self.spec.years.kind == "single":
-            return [("chosen", select(metric_id, col("figure"), col("year")).distinct(copy=False)
-                     .from_(exp.to_table("own"), copy=False)
-                     .where(col("year").eq(lit(self.spec.years.start)), copy=False))]
-        latest = (select(col("figure"), exp.func("max", col("year")).as_("year", copy=False))
-                  .from_(exp.to_table("own"), copy=False)
-                  .where(exp.and_(col("role").eq(lit("subject")), not_null(col("value")), copy=False), copy=False)
-                  .group_by(col("figure"), copy=False))
-        themes = self._grouped(self.metrics, overview_theme)
-        newest = exp.Window(this=exp.func("max", col("year")),
-                            partition_by=[self._by_id(col("figure"), themes, by_label=True)])
-        chosen = (select(metric_id, col("figure"), col("year")).from_(exp.to_table("latest"), copy=False)
-                  .qualify(col("year") >= exp.Sub(this=newest, expression=lit(RECENT_YEARS)), copy=False))
-        return [("latest", latest), ("chosen", chosen)]
+        """Each shown figure (with its id, from the facts) and its year: one asked year for every figure with cells
+        in it, or else each figure's latest year with a value for the subject (latest_cells.is_latest), kept where
+        it is recent for the figure's theme."""
+        on = col("figure", "f").eq(col("figure", "l"))
+        if not self._latest:
+            return [("chosen", select(col("metric_id", "f"), col("figure", "l"), col("year", "l")).distinct(copy=False)
+                     .from_(table("own", "l"), copy=False).join(self._facts(), on=on, copy=False))]
+        newest = exp.Window(this=exp.func("max", col("year", "l")), partition_by=[col("theme", "f")])
+        chosen = (select(col("metric_id", "f"), col("figure", "l"), col("year", "l"))
+                  .from_(table("latest_cells", "l"), copy=False).join(self._facts(), on=on, copy=False)
+                  .where(exp.and_(col("municipality_code", "l").eq(lit(self.subject)), col("is_latest", "l"),
+                                  copy=False), copy=False)
+                  .qualify(col("year", "l") >= exp.Sub(this=newest, expression=lit(RECENT_YEARS)), copy=False))
+        return [("chosen", chosen)]
 
     def _cells(self) -> exp.Expression:
         """The cells of the shown figures at their years."""
@@ -161,10 +165,7 @@ class OverviewPlan:
     def _parts(self) -> list[exp.Query]:
         rows = select(*[col(c) for c in RESULT_COLUMNS[:7]], *[exp.Null().as_(c, copy=False)
                                                                for c in RESULT_COLUMNS[7:]])
-        parts: list[exp.Query] = [rows.from_(exp.to_table("cells"), copy=False)]
-        grp = select().from_(table("cells", "c"), copy=False).where(col("role", "c").eq(lit("member")), copy=False)
-        parts.append(self._group(grp, self.metrics, "c", col("value", "c"), municipality=lit(GROUP_LABEL),
-                                 role=lit("group")))
+        parts: list[exp.Query] = [rows.from_(ref("cells"), copy=False)]
         published = (select(*row(metric_id=col("metric_id", "c"), municipality_code=lit(0),
                                   municipality=lit("Hele landet"), year=col("year", "n"), value=col("value", "n"),
                                   status=col("status", "n"), role=lit("national")))
@@ -172,31 +173,38 @@ class OverviewPlan:
                      .join(table("chosen", "c"), on=exp.and_(col("figure", "c").eq(col("figure", "n")),
                                                              col("year", "c").eq(col("year", "n")), copy=False),
                            copy=False))
-        if self.unpublished:
-            labels = [lit(m.label) for m in self.unpublished]
-            published = published.where(col("figure", "n").isin(*labels, copy=False).not_(copy=False), copy=False)
-            # No published national figure: computed over the 98 by the figure's own method. One scan per figure,
-            # each filtered by equality (DuckDB then reads only that figure's row group).
-            scans = [select(col("figure"), col("municipality_code"), col("year"), col("value"))
-                     .from_(exp.to_table("observations"), copy=False).where(col("figure").eq(x.copy()), copy=False)
-                     for x in labels]
-            source: exp.Query = scans[0]
-            for scan in scans[1:]:
-                source = exp.union(source, scan, distinct=False, copy=False)
-            everyone = (select().from_(source.subquery("o", copy=False), copy=False)
-                        .join(table("chosen", "c"), on=exp.and_(col("figure", "c").eq(col("figure", "o")),
-                                                                col("year", "c").eq(col("year", "o")), copy=False),
-                              copy=False))
-            parts += [published, self._group(everyone, self.unpublished, "o", col("value", "o"),
-                                             municipality_code=lit(0), municipality=lit("Hele landet (beregnet)"),
-                                             role=lit("national"))]
-        else:
+        # The neighbours' rows, each labelled with the group row it makes
+        members = select(col("metric_id"), col("municipality_code"), col("year"), col("value"),
+                         exp.Null().as_("code", copy=False), lit(GROUP_LABEL).as_("label", copy=False),
+                         lit("group").as_("kind", copy=False)).from_(ref("cells"), copy=False).where(
+            col("role").eq(lit("member")), copy=False)
+        if not self.unpublished:
+            parts.append(self._group(select().from_(members.subquery("c", copy=False), copy=False), self.metrics,
+                                     "c", col("value", "c"), municipality=lit(GROUP_LABEL), role=lit("group")))
             parts.append(published)
+            return parts
+        labels = [lit(m.label) for m in self.unpublished]
+        published = published.where(col("figure", "n").isin(*labels, copy=False).not_(copy=False), copy=False)
+        # No published national figure: computed over the 98 by the figure's own method, from the same cells
+        # (latest_cells holds every municipality's cell in the chosen years; for one asked year, observations).
+        # The 98's rows join the neighbours' rows, so one aggregate (and one join with the weights) makes both.
+        everyone = (select(col("metric_id", "c"), col("municipality_code", "o"), col("year", "c"), col("value", "o"),
+                           lit(0).as_("code", copy=False), lit("Hele landet (beregnet)").as_("label", copy=False),
+                           lit("national").as_("kind", copy=False))
+                    .from_(table("latest_cells" if self._latest else "observations", "o"), copy=False)
+                    .join(table("chosen", "c"), on=exp.and_(col("figure", "c").eq(col("figure", "o")),
+                                                            col("year", "c").eq(col("year", "o")), copy=False),
+                          copy=False)
+                    .where(col("figure", "o").isin(*labels, copy=False), copy=False))
+        source = exp.union(members, everyone, distinct=False, copy=False).subquery("c", copy=False)
+        grouped = self._group(select().from_(source, copy=False), self.metrics, "c", col("value", "c"),
+                              municipality_code=col("code", "c"), municipality=col("label", "c"),
+                              role=col("kind", "c"))
+        parts += [grouped.group_by(col("code", "c"), col("label", "c"), col("kind", "c"), copy=False), published]
         return parts
 
     def build(self) -> exp.Query:
-        ctes: list[tuple[str, exp.Expression]] = [("members", self._members()), ("own", self._own()),
-                                                  *self._chosen(), ("cells", self._cells())]
+        ctes: list[tuple[str, exp.Expression]] = [("own", self._own()), *self._chosen(), ("cells", self._cells())]
         parts = self._parts()
         result = parts[0]
         for part in parts[1:]:
@@ -205,6 +213,6 @@ class OverviewPlan:
             col("role").eq(lit("member")), lit(1), copy=False).else_(lit(2), copy=False)
         final = select(exp.Star()).from_(result.subquery("r", copy=False), copy=False).order_by(
             col("metric_id"), col("year"), role_order, col("role"), col("municipality_code"), copy=False)
-        for name, query in ctes:
-            final = final.with_(name, as_=query, copy=False)
-        return final.limit(self.row_cap, copy=False)
+        # `cells` is read by the rows, the neighbours' average and (through `chosen`) the national figures:
+        # computed once (DuckDB would otherwise inline it into each reader)
+        return limit(with_ctes(final, ctes, materialized=frozenset({"cells"})), self.row_cap)

@@ -18,7 +18,7 @@ from sqlglot import exp, select
 from semantic_layer.model import Aggregation, Metric
 from semantic_layer.single import SinglePlan, average
 from semantic_layer.spec import ComparisonKind, Operation, QuerySpec
-from semantic_layer.sqlbits import RESULT_COLUMNS, col, lit, table
+from semantic_layer.sqlbits import RESULT_COLUMNS, col, join, limit, lit, ref, table, with_ctes
 
 
 class RegionsPlan(SinglePlan):
@@ -33,12 +33,12 @@ class RegionsPlan(SinglePlan):
 
     def _region_cells(self) -> exp.Expression:
         """Every municipality's cell in the periods asked, with the municipality's region."""
-        return (select(col("municipality_code", "o"), col("region_code", "mu"), *self._period("o"),
-                       col("value", "o"))
-                .from_(table(self.cells_table, "o"), copy=False)
-                .join(table("municipalities", "mu"), on=col("municipality_code", "mu").eq(
-                    col("municipality_code", "o")), copy=False)
-                .where(exp.and_(col("figure", "o").eq(self.fig), self._years("o"), copy=False), copy=False))
+        query = (select(col("municipality_code", "o"), col("region_code", "mu"), *self._period("o"),
+                        col("value", "o"))
+                 .from_(table(self.cells_table, "o"), copy=False))
+        return join(query, table("municipalities", "mu"),
+                    on=col("municipality_code", "mu").eq(col("municipality_code", "o"))).where(
+            exp.and_(col("figure", "o").eq(self.fig), self._years("o"), copy=False), copy=False)
 
     def _regions(self) -> exp.Expression:
         """One row per region and period (regions without cells too: NULL, n_values 0)."""
@@ -51,14 +51,14 @@ class RegionsPlan(SinglePlan):
                                    n_values=exp.func("count", col("value", "g")),
                                    n_members=exp.func("count", col("municipality_code", "g")),
                                    quarter=col("quarter", "p")))
-                 .from_(table("regions", "r"), copy=False)
-                 .join(table("periods", "p"), join_type="cross", copy=False)
-                 .join(table("cells", "g"), join_type="left", on=same_period, copy=False))
+                 .from_(table("regions", "r"), copy=False))
+        join(query, table("periods", "p"), kind="CROSS")
+        join(query, table("cells", "g"), on=same_period, side="LEFT")
         if self.metric.aggregation == Aggregation.WEIGHTED:  # the population of the period's year, as _group
-            query = query.join(table("population_groups", "w"), join_type="left", on=exp.and_(
+            join(query, table("population_groups", "w"), side="LEFT", on=exp.and_(
                 col("group_id", "w").eq(lit(self.metric.denominator_population)),
                 col("municipality_code", "w").eq(col("municipality_code", "g")), col("year", "w").eq(col("year", "g")),
-                copy=False), copy=False)
+                copy=False))
         return query.group_by(col("region_code", "r"), col("region_name", "r"), *self._period("p"), copy=False)
 
     def _ranked_regions(self) -> exp.Expression:
@@ -70,23 +70,21 @@ class RegionsPlan(SinglePlan):
                       .as_("rank", copy=False),
                       exp.Window(this=exp.func("count", col("value")), partition_by=self._period())
                       .as_("weight", copy=False),
-                      *[col(c) for c in self.columns[len(RESULT_COLUMNS):]]).from_(exp.to_table("grp"), copy=False)
+                      *[col(c) for c in self.columns[len(RESULT_COLUMNS):]]).from_(ref("grp"), copy=False)
 
     def build(self) -> exp.Query:
         spec = self.spec
         self.ctes += [("cells", self._region_cells()),
-                      ("periods", select(*self._period()).distinct(copy=False).from_(exp.to_table("cells"),
-                                                                                     copy=False)),
+                      ("periods", select(*self._period()).distinct(copy=False).from_(ref("cells"), copy=False)),
                       ("grp", self._regions())]
         source = "grp"
         if spec.operation == Operation.RANK:
             self.ctes.append(("ranked", self._ranked_regions()))
             source = "ranked"
-        result: exp.Query = select(*[col(c) for c in self.columns]).from_(exp.to_table(source), copy=False)
+        result: exp.Query = select(*[col(c) for c in self.columns]).from_(ref(source), copy=False)
         if spec.include_national:
             self.ctes.append(("nat", self._national()))
-            result = exp.union(result, select(exp.Star()).from_(exp.to_table("nat"), copy=False), distinct=False,
-                               copy=False)
+            result = exp.union(result, select(exp.Star()).from_(ref("nat"), copy=False), distinct=False, copy=False)
         order: list[exp.Expression]
         if spec.operation == Operation.RANK:
             order = [exp.Ordered(this=col("rank"), nulls_first=False)]
@@ -95,7 +93,5 @@ class RegionsPlan(SinglePlan):
                      exp.Ordered(this=col("value"), desc=True, nulls_first=False)]
         final = select(exp.Star()).from_(result.subquery("r"), copy=False).order_by(
             *self._period(), *order, col("municipality_code"), copy=False)
-        for name, query in self.ctes:
-            final = final.with_(name, as_=query, copy=False)
-        return final.limit(self.row_cap, copy=False)
+        return limit(with_ctes(final, self.ctes), self.row_cap)
 

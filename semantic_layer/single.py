@@ -19,11 +19,15 @@ from semantic_layer.sqlbits import (
     RESULT_COLUMNS,
     codes,
     col,
+    join,
+    limit,
     lit,
     not_null,
+    ref,
     row,
     table,
     weighted_mean,
+    with_ctes,
 )
 
 SIMILAR_BASIS = "Socioøkonomisk indeks"
@@ -103,21 +107,21 @@ class SinglePlan:
                                                  and spec.benchmark == Benchmark.NEIGHBOURS):
             self.group_label = "neighbours"  # a code: phrases.group_label words it
             own = select(subject.copy().as_("municipality_code", copy=False))
-            others = (select(col("neighbour_code")).from_(exp.to_table("neighbours"), copy=False)
+            others = (select(col("neighbour_code")).from_(ref("neighbours"), copy=False)
                       .where(col("municipality_code").eq(subject), copy=False))
             return code.isin(query=exp.union(own, others, distinct=False, copy=False), copy=False)
         if kind == ComparisonKind.REGION or (spec.operation == Operation.SAVINGS
                                              and spec.benchmark == Benchmark.REGION):
             self.group_label = "region"
             self.region = lit(spec.comparison.region_code) if spec.comparison.region_code else select(
-                "region_code").from_(exp.to_table("municipalities"), copy=False).where(
+                "region_code").from_(ref("municipalities"), copy=False).where(
                 col("municipality_code").eq(subject), copy=False).subquery()
             # The subject stays in the answer even when compared with another region.
             return exp.or_(code.eq(subject), col("region_code", "mu").eq(self.region.copy()), copy=False)
         if kind == ComparisonKind.SIMILAR:
             self.group_label = "similar"  # a code, as "neighbours"
             self.ctes.append(("similar", self._similar(subjects[0], spec.comparison.similar_n)))
-            return code.isin(query=select(col("municipality_code")).from_(exp.to_table("similar"), copy=False),
+            return code.isin(query=select(col("municipality_code")).from_(ref("similar"), copy=False),
                              copy=False)
         self.only_subjects = True
         return code.eq(subject) if len(subjects) == 1 else code.isin(*codes(subjects), copy=False)
@@ -132,7 +136,7 @@ class SinglePlan:
                      col("year", "p").eq(col("year", "o")), copy=False), copy=False)
                  .where(exp.and_(col("figure", "o").eq(lit(SIMILAR_BASIS)), not_null(col("value", "o")),
                                  col("year", "o").eq(select(exp.func("max", col("year")))
-                                                     .from_(exp.to_table("observations"), copy=False).where(
+                                                     .from_(ref("observations"), copy=False).where(
                                      exp.and_(col("figure").eq(lit(SIMILAR_BASIS)), not_null(col("value")),
                                               col("municipality_code").eq(lit(subject)), copy=False),
                                      copy=False).subquery()), copy=False), copy=False))
@@ -148,7 +152,7 @@ class SinglePlan:
                                                lit(2)))
         return (select(col("municipality_code", "s")).from_(scored.subquery("s"), copy=False)
                 .join(me.subquery("me"), join_type="cross", copy=False).order_by(distance, copy=False)
-                .limit(n + 1, copy=False))
+                .limit(lit(n + 1), copy=False))
 
     def _latest(self, anchored: bool, quarters: bool = False) -> exp.Expression:
         """The latest year with data, or with `quarters` the latest quarter (as `_index`)."""
@@ -157,7 +161,7 @@ class SinglePlan:
             where = exp.and_(where, col("municipality_code").isin(*codes(self.spec.municipalities), copy=False),
                              copy=False)
         latest = self._index() if quarters else col("year")
-        return (select(exp.func("max", latest)).from_(exp.to_table(self.cells_table), copy=False)
+        return (select(exp.func("max", latest)).from_(ref(self.cells_table), copy=False)
                 .where(where, copy=False).subquery())
 
     def _years(self, alias: str | None = None) -> exp.Expr:
@@ -188,6 +192,9 @@ class SinglePlan:
 
     # -- parts -----------------------------------------------------------------------------------
     def _cells(self) -> exp.Select:
+        """The cells of the chosen municipalities and periods, with each municipality's name. A yearly figure's
+        cells carry the name (observations.municipality, copied at build), so no join is needed unless the
+        members are chosen by region; a quarterly figure's name comes from municipalities."""
         subjects = self.spec.municipalities
         members = self._members()
         role = (exp.Case().when(col("municipality_code", "o").isin(*codes(subjects), copy=False), lit("subject"))
@@ -200,13 +207,17 @@ class SinglePlan:
         where = exp.and_(col("figure", "o").eq(self.fig), self._years("o"), copy=False)
         if members is not None:
             where = exp.and_(where, members, copy=False)
-        return (select(*self._row(metric_id=self.mid, municipality_code=col("municipality_code", "o"),
-                                  municipality=col("municipality_name", "mu"), year=col("year", "o"),
-                                  value=col("value", "o"), status=col("status", "o"), role=role,
-                                  quarter=col("quarter", "o")))
-                .from_(table(self.cells_table, "o"), copy=False)
-                .join(table("municipalities", "mu"), on=col("municipality_code", "mu").eq(name_of), copy=False)
-                .where(where, copy=False))
+        by_region = members is not None and any(c.table == "mu" for c in members.find_all(exp.Column))
+        joined = self.quarterly or by_region
+        cells = select(*self._row(metric_id=self.mid, municipality_code=col("municipality_code", "o"),
+                                  municipality=col("municipality_name", "mu") if joined else col("municipality", "o"),
+                                  year=col("year", "o"), value=col("value", "o"), status=col("status", "o"),
+                                  role=role, quarter=col("quarter", "o"))).from_(table(self.cells_table, "o"),
+                                                                                 copy=False)
+        if joined:
+            cells = cells.join(table("municipalities", "mu"), on=col("municipality_code", "mu").eq(name_of),
+                               copy=False)
+        return cells.where(where, copy=False)
 
     def _group(self, source: str, where: exp.Expression | None, code: exp.Expression,
                label: exp.Expression, role: str = "group") -> exp.Expression:
@@ -219,10 +230,10 @@ class SinglePlan:
                                   n_members=exp.Count(this=exp.Star()), quarter=col("quarter", "g")))
         query = query.from_(table(source, "g"), copy=False)
         if self.metric.aggregation == Aggregation.WEIGHTED:
-            query = query.join(table("population_groups", "w"), join_type="left", on=exp.and_(
+            query = join(query, table("population_groups", "w"), side="LEFT", on=exp.and_(
                 col("group_id", "w").eq(lit(self.metric.denominator_population)),
                 col("municipality_code", "w").eq(col("municipality_code", "g")), col("year", "w").eq(col("year", "g")),
-                copy=False), copy=False)
+                copy=False))
         if where is not None:
             query = query.where(where, copy=False)
         return query.group_by(*self._period("g"), copy=False)
@@ -232,10 +243,10 @@ class SinglePlan:
             return (select(*self._row(metric_id=self.mid, municipality_code=lit(0), municipality=lit("Hele landet"),
                                       year=col("year"), value=col("value"), status=col("status"),
                                       role=lit("national"), quarter=col("quarter")))
-                    .from_(exp.to_table(self.national_table), copy=False)
+                    .from_(ref(self.national_table), copy=False)
                     .where(exp.and_(col("figure").eq(self.fig), self._years(), copy=False), copy=False))
         everyone = (select(col("municipality_code"), *self._period(), col("value"))
-                    .from_(exp.to_table(self.cells_table), copy=False)
+                    .from_(ref(self.cells_table), copy=False)
                     .where(exp.and_(col("figure").eq(self.fig), self._years(), copy=False), copy=False))
         self.ctes.append(("everyone", everyone))
         return self._group("everyone", None, lit(0), lit("Hele landet (beregnet)"), role="national")
@@ -247,21 +258,25 @@ class SinglePlan:
 
     def _flat(self, cells: exp.Select) -> exp.Query:
         """No group, rank or savings: the cells themselves (and the national figure), without CTE passes. One
-        municipality in one period is at most one row (and the country's after it): no sort to speak of."""
+        municipality is sorted directly by period (and the country after it); one period of it is at most one row
+        (and the country's): no sort to speak of."""
         result: exp.Query = cells
         if self.spec.include_national:
             result = exp.union(result, self._national(), distinct=False, copy=False)
-        if self.only_subjects and len(self.spec.municipalities) == 1 and self._one_period():
-            if self.spec.include_national:  # the municipality (its code > 0) before the country (code 0)
-                result = result.order_by(exp.Ordered(this=col("municipality_code"), desc=True), copy=False)
+        if self.only_subjects and len(self.spec.municipalities) == 1:
+            # One municipality: by period, the municipality (its code > 0) before the country (code 0): the same
+            # order as the general sort below, without its subquery and CASE (no sort at all for one row).
+            keys: list[exp.Expr] = [] if self._one_period() else self._period()
+            if self.spec.include_national:
+                keys.append(exp.Ordered(this=col("municipality_code"), desc=True))
+            if keys:
+                result = result.order_by(*keys, copy=False)
         else:
             role_order = exp.Case().when(col("role").eq(lit("subject")), lit(0)).when(
                 col("role").eq(lit("member")), lit(1)).else_(lit(2))
             result = select(exp.Star()).from_(result.subquery("r"), copy=False).order_by(
                 *self._period(), role_order, col("role"), col("municipality_code"), copy=False)
-        for name, query in self.ctes:
-            result = result.with_(name, as_=query, copy=False)
-        return result.limit(self.row_cap, copy=False)
+        return limit(with_ctes(result, self.ctes), self.row_cap)
 
     def build(self) -> exp.Query:
         spec = self.spec
@@ -269,7 +284,7 @@ class SinglePlan:
         if self.group_label is None and spec.operation not in (Operation.RANK, Operation.SAVINGS):
             return self._flat(cells)
         self.ctes.append(("cells", cells))
-        parts: list[exp.Query] = [select(*[col(c) for c in self.columns]).from_(exp.to_table("cells"), copy=False)]
+        parts: list[exp.Query] = [select(*[col(c) for c in self.columns]).from_(ref("cells"), copy=False)]
         if self.group_label is not None:
             region = self.group_label == "region"
             code: exp.Expression = lit(None)
@@ -277,7 +292,7 @@ class SinglePlan:
             where: exp.Expression
             if region:
                 code = self.region.copy()
-                label = (select(col("region_name")).from_(exp.to_table("regions"), copy=False)
+                label = (select(col("region_name")).from_(ref("regions"), copy=False)
                          .where(col("region_code").eq(code.copy()), copy=False).subquery())
                 where = col("municipality_code", "g").isin(query=select(col("municipality_code")).from_(
                     "municipalities", copy=False).where(col("region_code").eq(self.region.copy()), copy=False),
@@ -285,17 +300,17 @@ class SinglePlan:
             else:  # the label stays the group's code; the writer words it by the figure's method
                 where = col("role", "g").eq(lit("member"))
             self.ctes.append(("grp", self._group("cells", where, code, label)))
-            parts.append(select(exp.Star()).from_(exp.to_table("grp"), copy=False))
+            parts.append(select(exp.Star()).from_(ref("grp"), copy=False))
         if spec.include_national or spec.operation == Operation.SAVINGS:
             self.ctes.append(("nat", self._national()))
-            parts.append(select(exp.Star()).from_(exp.to_table("nat"), copy=False))
+            parts.append(select(exp.Star()).from_(ref("nat"), copy=False))
         if spec.operation == Operation.RANK:
             parts[0] = self._ranked()
         if spec.operation == Operation.SAVINGS:
             self.ctes.append(("bench", self._benchmark()))
             self.ctes.append(("savings", self._savings()))
-            parts += [select(exp.Star()).from_(exp.to_table("bench"), copy=False),
-                      select(exp.Star()).from_(exp.to_table("savings"), copy=False)]
+            parts += [select(exp.Star()).from_(ref("bench"), copy=False),
+                      select(exp.Star()).from_(ref("savings"), copy=False)]
         result = parts[0]
         for part in parts[1:]:
             result = exp.union(result, part, distinct=False, copy=False)
@@ -305,9 +320,7 @@ class SinglePlan:
         final = select(exp.Star()).from_(result.subquery("r"), copy=False).order_by(
             *self._period(), rank_order if spec.operation == Operation.RANK else role_order, col("role"),
             col("municipality_code"), copy=False)
-        for name, query in self.ctes:
-            final = final.with_(name, as_=query, copy=False)
-        return final.limit(self.row_cap, copy=False)
+        return limit(with_ctes(final, self.ctes), self.row_cap)
 
     def _ranked(self) -> exp.Select:
         order = exp.Order(expressions=[exp.Ordered(this=col("value"), desc=self.spec.rank_order == "desc",
@@ -318,15 +331,15 @@ class SinglePlan:
                         exp.Window(this=exp.func("count", col("value")), partition_by=self._period())
                         .as_("weight", copy=False),
                         *[col(c) for c in self.columns[len(RESULT_COLUMNS):]]
-                        ).from_(exp.to_table("cells"), copy=False)
+                        ).from_(ref("cells"), copy=False)
         self.ctes.append(("ranked", ranked))
-        return select(exp.Star()).from_(exp.to_table("ranked"), copy=False).where(
+        return select(exp.Star()).from_(ref("ranked"), copy=False).where(
             exp.or_(col("rank") <= lit(self.spec.rank_n), col("role").eq(lit("subject")), copy=False), copy=False)
 
     def _benchmark(self) -> exp.Expression:
         benchmark = self.spec.benchmark
         if benchmark == Benchmark.LOWEST_QUARTILE:
-            everyone = (select(*self._period(), col("value")).from_(exp.to_table(self.cells_table), copy=False)
+            everyone = (select(*self._period(), col("value")).from_(ref(self.cells_table), copy=False)
                         .where(exp.and_(col("figure").eq(self.fig), self._years(), copy=False), copy=False))
             return (select(*self._row(metric_id=self.mid, municipality=lit("lowest_quartile"),
                                       year=col("year", "e"),

@@ -489,6 +489,19 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
                      GROUP BY ALL HAVING count(*) > 1)""")
     if spliced:
         raise DataError(f"kontrol fejlede: {spliced} celler findes i to filer af samme nøgletal", "observations:0")
+    nameless = one("SELECT count(*) FROM observations WHERE municipality IS NULL")
+    if nameless:  # observations.municipality is copied from municipalities: every cell's code must be there
+        raise DataError(f"kontrol fejlede: {nameless} celler har en kommunekode uden for kommunelisten",
+                        "observations:0")
+    unlike = one("""SELECT count(*) FROM (SELECT figure, municipality_code, year, value, status FROM latest_cells
+                    EXCEPT SELECT figure, municipality_code, year, value, status FROM observations)""")
+    unflagged = one("""SELECT count(*) FROM (SELECT figure, municipality_code, max(year) AS year FROM observations
+                       WHERE value IS NOT NULL GROUP BY ALL) AS l
+                       LEFT JOIN latest_cells AS c USING (figure, municipality_code, year)
+                       WHERE c.is_latest IS DISTINCT FROM true""")
+    if unlike or unflagged:  # latest_cells is a subset of observations holding every latest year
+        raise DataError(f"kontrol fejlede: latest_cells afviger fra observations ({unlike} celler, {unflagged} "
+                        f"seneste år)", "latest_cells:0")
 
 
 def build(data_dir: Path, target: Path, progress: Callable[[str], None] = lambda _: None) -> BuildReport:

@@ -42,6 +42,7 @@ PG_TYPES = {"VARCHAR": "varchar", "INTEGER": "integer", "BIGINT": "bigint", "DOU
 # What answers filter on: PostgreSQL needs indexes where DuckDB's zone maps did the job.
 INDEXES: dict[str, list[tuple[str, ...]]] = {
     "observations": [("figure", "year", "municipality_code"), ("figure", "municipality_code", "year")],
+    "latest_cells": [("municipality_code", "figure"), ("figure", "year")],
     "national": [("figure", "year")],
     "facts": [("figure", "source_id")],
     "national_figures": [("figure", "source_id")],

@@ -118,11 +118,27 @@ CREATE TABLE population_by_age (           -- Statistics Denmark FOLK1A, single 
 
 # Tables answers are built from: the current vintage only (and its checked continuation). Materialised for speed.
 CURRENT_DDL = """
+-- `municipality` is the municipality's name, copied from municipalities (derived in the same build; the
+-- answers read a cell and its name without a join).
 CREATE TABLE observations AS
-SELECT f.figure, f.municipality_code, f.year, f.value, f.status, f.note_refs, f.source_id
+SELECT f.figure, f.municipality_code, m.municipality_name AS municipality, f.year, f.value, f.status, f.note_refs,
+       f.source_id
 FROM facts AS f JOIN vintage_parts AS p ON f.figure = p.figure AND f.source_id = p.source_id
+LEFT JOIN municipalities AS m ON m.municipality_code = f.municipality_code
 WHERE p.kind = 'vintage' OR f.year BETWEEN p.first_year AND p.last_year
 ORDER BY f.figure, f.year, f.municipality_code;  -- sorted: zone maps skip other figures
+-- Derived from observations in the same build (a subset of its rows, nothing new): every cell of a figure in a
+-- year that is some municipality's latest year with a value for the figure. The overview reads a municipality's
+-- latest years (is_latest), its neighbours' cells and all 98 cells for a computed national figure from here.
+CREATE TABLE latest_cells AS
+WITH latest AS (SELECT figure, municipality_code, max(year) AS year FROM observations
+                WHERE value IS NOT NULL GROUP BY figure, municipality_code)
+SELECT o.figure, o.municipality_code, o.municipality, o.year, o.value, o.status,
+       l.year IS NOT NULL AS is_latest   -- this year is this municipality's latest with a value
+FROM observations AS o
+LEFT JOIN latest AS l ON l.figure = o.figure AND l.municipality_code = o.municipality_code AND l.year = o.year
+WHERE (o.figure, o.year) IN (SELECT figure, year FROM latest)
+ORDER BY o.figure, o.year, o.municipality_code;
 CREATE TABLE national AS
 SELECT n.figure, n.year, n.value, n.status, n.source_id
 FROM national_figures AS n JOIN vintage_parts AS p ON n.figure = p.figure AND n.source_id = p.source_id
@@ -147,8 +163,10 @@ PUBLIC_SCHEMA: dict[str, dict[str, str]] = {
     "current_vintage": {"figure": "TEXT", "source_id": "TEXT", "export_date": "DATE"},
     "vintage_parts": {"figure": "TEXT", "source_id": "TEXT", "first_year": "INT", "last_year": "INT", "kind": "TEXT",
                       "checked": "TEXT"},
-    "observations": {"figure": "TEXT", "municipality_code": "INT", "year": "INT", "value": "DOUBLE",
-                     "status": "TEXT", "note_refs": "TEXT", "source_id": "TEXT"},
+    "observations": {"figure": "TEXT", "municipality_code": "INT", "municipality": "TEXT", "year": "INT",
+                     "value": "DOUBLE", "status": "TEXT", "note_refs": "TEXT", "source_id": "TEXT"},
+    "latest_cells": {"figure": "TEXT", "municipality_code": "INT", "municipality": "TEXT", "year": "INT",
+                     "value": "DOUBLE", "status": "TEXT", "is_latest": "BOOLEAN"},
     "national": {"figure": "TEXT", "year": "INT", "value": "DOUBLE", "status": "TEXT", "source_id": "TEXT"},
     "quarterly_observations": {"figure": "TEXT", "municipality_code": "INT", "year": "INT", "quarter": "INT",
                                "value": "DOUBLE", "status": "TEXT", "source_id": "TEXT"},

@@ -163,6 +163,11 @@ def test_one_statement_with_few_passes(full_compiler, catalog):
                      municipalities=(VEJLE,))
     tree = full_compiler.compile(spec).expression
     assert isinstance(tree, exp.Select)
-    assert [c.alias for c in tree.find_all(exp.CTE)] == ["members", "own", "latest", "chosen", "cells"]
-    assert not list(tree.find_all(exp.Values))  # no joined metric map
-    assert sum(1 for t in tree.find_all(exp.Table) if t.name == "observations") <= 3
+    assert [c.alias for c in tree.find_all(exp.CTE)] == ["own", "chosen", "cells"]
+    # one joined table of the candidates' facts (label, id, theme): no CASE over the labels, no IN list of them
+    (facts,) = tree.find_all(exp.Values)
+    assert [c.name for c in facts.args["alias"].columns] == ["figure", "metric_id", "theme"]
+    assert len(facts.expressions) == len(catalog.overview_candidates())
+    # the latest years come from the derived latest_cells (a subset of observations): observations is not scanned
+    assert not [t for t in tree.find_all(exp.Table) if t.name == "observations"]
+    assert sum(1 for t in tree.find_all(exp.Table) if t.name == "latest_cells") <= 3

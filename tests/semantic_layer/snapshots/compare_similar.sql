@@ -75,7 +75,7 @@ WITH "similar" AS (
   SELECT
     'serviceudgifter_pr_indb' AS metric_id,
     o.municipality_code AS municipality_code,
-    mu.municipality_name AS municipality,
+    o.municipality AS municipality,
     o.year AS year,
     o.value AS value,
     o.status AS status,
@@ -85,8 +85,6 @@ WITH "similar" AS (
     NULL AS rank,
     NULL AS weight
   FROM observations AS o
-  JOIN municipalities AS mu
-    ON mu.municipality_code = o.municipality_code
   WHERE
     (
       o.figure = 'Serviceudgifter pr. indb.' AND o.year = 2023

@@ -6,7 +6,7 @@ FROM (
   SELECT
     'udskrivningsprocent' AS metric_id,
     o.municipality_code AS municipality_code,
-    mu.municipality_name AS municipality,
+    o.municipality AS municipality,
     o.year AS year,
     o.value AS value,
     o.status AS status,
@@ -16,8 +16,6 @@ FROM (
     NULL AS rank,
     NULL AS weight
   FROM observations AS o
-  JOIN municipalities AS mu
-    ON mu.municipality_code = o.municipality_code
   WHERE
     o.figure = 'Udskrivningsprocent' AND o.year = 2023
   UNION ALL

@@ -3,7 +3,7 @@
 SELECT
   'udskrivningsprocent' AS metric_id,
   o.municipality_code AS municipality_code,
-  mu.municipality_name AS municipality,
+  o.municipality AS municipality,
   o.year AS year,
   o.value AS value,
   o.status AS status,
@@ -13,8 +13,6 @@ SELECT
   NULL AS rank,
   NULL AS weight
 FROM observations AS o
-JOIN municipalities AS mu
-  ON mu.municipality_code = 173
 WHERE
   (
     o.figure = 'Udskrivningsprocent'

@@ -1,68 +1,44 @@
 -- spec: {"operation":"overview","metrics":[{"id":"serviceudgifter_pr_indb"},{"id":"udskrivningsprocent"},{"id":"indbyggertal"}],"municipalities":[210],"comparison":{"kind":"none","region_code":null,"similar_n":5},"years":{"kind":"latest","start":null,"end":null,"last_n":null,"quarter":null,"unit":null,"start_quarter":null,"end_quarter":null},"rank_n":10,"rank_order":"desc","rank_region":null,"benchmark":"country","include_national":true}
 -- Overblik over Fredensborg: serviceudgifter, udskrivningsprocent og indbyggertal, seneste år
-WITH members AS (
+WITH own AS (
   SELECT
-    municipality_code,
-    municipality_name,
-    CASE WHEN municipality_code = 210 THEN 'subject' ELSE 'member' END AS role
-  FROM municipalities
+    o.figure,
+    o.municipality_code,
+    o.municipality,
+    o.year,
+    o.value,
+    o.status,
+    CASE WHEN o.municipality_code = 210 THEN 'subject' ELSE 'member' END AS role
+  FROM latest_cells AS o
   WHERE
-    municipality_code = 210
-    OR municipality_code IN (
+    o.municipality_code IN (
+      SELECT
+        210 AS municipality_code
+      UNION ALL
       SELECT
         neighbour_code
       FROM neighbours
       WHERE
         municipality_code = 210
     )
-), own AS (
-  SELECT
-    o.figure,
-    o.municipality_code,
-    mb.municipality_name AS municipality,
-    o.year,
-    o.value,
-    o.status,
-    mb.role
-  FROM observations AS o
-  JOIN members AS mb
-    ON mb.municipality_code = o.municipality_code
-  WHERE
-    o.figure IN ('Serviceudgifter pr. indb.', 'Udskrivningsprocent', 'Indbyggertal 1. januar')
-), latest AS (
-  SELECT
-    figure,
-    MAX(year) AS year
-  FROM own
-  WHERE
-    role = 'subject' AND NOT value IS NULL
-  GROUP BY
-    figure
 ), chosen AS (
   SELECT
-    CASE figure
-      WHEN 'Serviceudgifter pr. indb.'
-      THEN 'serviceudgifter_pr_indb'
-      WHEN 'Udskrivningsprocent'
-      THEN 'udskrivningsprocent'
-      WHEN 'Indbyggertal 1. januar'
-      THEN 'indbyggertal'
-    END AS metric_id,
-    figure,
-    year
-  FROM latest
+    f.metric_id,
+    l.figure,
+    l.year
+  FROM latest_cells AS l
+  JOIN (VALUES
+    ('Serviceudgifter pr. indb.', 'serviceudgifter_pr_indb', 'oekonomi_skat'),
+    ('Udskrivningsprocent', 'udskrivningsprocent', 'oekonomi_skat'),
+    ('Indbyggertal 1. januar', 'indbyggertal', 'befolkning')) AS f(figure, metric_id, theme)
+    ON f.figure = l.figure
+  WHERE
+    l.municipality_code = 210 AND l.is_latest
   QUALIFY
-    year >= (
-      MAX(year) OVER (
-        PARTITION BY CASE
-          WHEN figure IN ('Serviceudgifter pr. indb.', 'Udskrivningsprocent')
-          THEN 'oekonomi_skat'
-          WHEN figure IN ('Indbyggertal 1. januar')
-          THEN 'befolkning'
-        END
-      ) - 2
+    l.year >= (
+      MAX(l.year) OVER (PARTITION BY f.theme) - 2
     )
-), cells AS (
+), cells AS MATERIALIZED (
   SELECT
     c.metric_id,
     o.figure,
@@ -109,7 +85,19 @@ FROM (
     COUNT(*) AS n_members,
     NULL AS rank,
     NULL AS weight
-  FROM cells AS c
+  FROM (
+    SELECT
+      metric_id,
+      municipality_code,
+      year,
+      value,
+      NULL AS code,
+      'neighbours' AS label,
+      'group' AS kind
+    FROM cells
+    WHERE
+      role = 'member'
+  ) AS c
   LEFT JOIN population_groups AS w
     ON w.group_id = CASE
       WHEN c.metric_id IN ('serviceudgifter_pr_indb')
@@ -119,8 +107,6 @@ FROM (
     END
     AND w.municipality_code = c.municipality_code
     AND w.year = c.year
-  WHERE
-    c.role = 'member'
   GROUP BY
     c.metric_id,
     c.year

@@ -4,7 +4,7 @@ WITH cells AS (
   SELECT
     'serviceudgifter_pr_indb' AS metric_id,
     o.municipality_code AS municipality_code,
-    mu.municipality_name AS municipality,
+    o.municipality AS municipality,
     o.year AS year,
     o.value AS value,
     o.status AS status,
@@ -14,8 +14,6 @@ WITH cells AS (
     NULL AS rank,
     NULL AS weight
   FROM observations AS o
-  JOIN municipalities AS mu
-    ON mu.municipality_code = o.municipality_code
   WHERE
     (
       o.figure = 'Serviceudgifter pr. indb.' AND o.year = 2022
