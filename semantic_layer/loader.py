@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from semantic_layer.model import (
     POPULATION_GROUPS,
@@ -88,6 +88,20 @@ def _errors(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
 
 
+_T = TypeVar("_T", bound=BaseModel)
+
+
+def _entries(data: Any, node: Any, key: str, model: type[_T], file: str, issues: list[Issue], what: str) -> list[_T]:
+    """The list under `key` of a non-figure catalog file, each entry validated into `model` with its line."""
+    out: list[_T] = []
+    for item, line in zip(data.get(key) or [], _lines(node, key), strict=False):
+        try:
+            out.append(model(**item, file=file, line=line))
+        except (ValidationError, TypeError) as exc:
+            issues.append(Issue(file, line, f"{what}: {exc}"))
+    return out
+
+
 def parse_catalog(directory: Path = CATALOG_DIR) -> tuple[Catalog | None, list[Issue]]:
     """Parse the YAML files; returns the catalog (if it could be built) and every issue found."""
     issues: list[Issue] = []
@@ -103,18 +117,12 @@ def parse_catalog(directory: Path = CATALOG_DIR) -> tuple[Catalog | None, list[I
         if data is None or node is None:
             continue
         if path.name == AMBIGUOUS_FILE:
-            for item, line in zip(data.get("ambiguous") or [], _lines(node, "ambiguous"), strict=False):
-                try:
-                    ambiguous.append(AmbiguousTerm(**item, file=path.name, line=line))
-                except (ValidationError, TypeError) as exc:
-                    issues.append(Issue(path.name, line, f"ugyldigt tvetydigt udtryk: {exc}"))
+            ambiguous += _entries(data, node, "ambiguous", AmbiguousTerm, path.name, issues,
+                                  "ugyldigt tvetydigt udtryk")
             continue
         if path.name == OVERVIEW_FILE:
-            for item, line in zip(data.get("overview") or [], _lines(node, "overview"), strict=False):
-                try:
-                    overview.append(OverviewTheme(**item, file=path.name, line=line))
-                except (ValidationError, TypeError) as exc:
-                    issues.append(Issue(path.name, line, f"ugyldigt tema i overblikket: {exc}"))
+            overview += _entries(data, node, "overview", OverviewTheme, path.name, issues,
+                                 "ugyldigt tema i overblikket")
             continue
         if not isinstance(data, dict) or "theme" not in data or "metrics" not in data:
             issues.append(Issue(path.name, 1, "filen skal have 'theme' og 'metrics'"))

@@ -132,15 +132,21 @@ def resolve(spec: StatbankTable, info: dict[str, Any]) -> list[tuple[str, str]]:
     return selection
 
 
-def fetch(spec: StatbankTable, api: str, areas: AreaCodes, codes: list[int], current: Path | None) -> Download:
-    """Download one table and check it as the build would read it."""
-    raw = _get(tableinfo_url(api, spec.table), f"{spec.table} (tabelbeskrivelse)")
+def table_info(api: str, table: str, lang: str = "en") -> dict[str, Any]:
+    """The table's description from the API (its variables and their codes); an error page is refused."""
+    raw = _get(tableinfo_url(api, table, lang=lang), f"{table} (tabelbeskrivelse)")
     try:
         info = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UpdateError(f"{spec.table}: tabelbeskrivelsen er ikke JSON (fx en fejlside); afvist") from exc
+        raise UpdateError(f"{table}: tabelbeskrivelsen er ikke JSON (fx en fejlside); afvist") from exc
     if not isinstance(info, dict):
-        raise UpdateError(f"{spec.table}: tabelbeskrivelsen er ikke et JSON-objekt; afvist")
+        raise UpdateError(f"{table}: tabelbeskrivelsen er ikke et JSON-objekt; afvist")
+    return info
+
+
+def fetch(spec: StatbankTable, api: str, areas: AreaCodes, codes: list[int], current: Path | None) -> Download:
+    """Download one table and check it as the build would read it."""
+    info = table_info(api, spec.table)
     url = data_url(api, spec.table, resolve(spec, info))
     body = _get(url, spec.file)
     try:
@@ -303,13 +309,7 @@ def fetch_regk31(api: str, directory: Path, areas: AreaCodes, codes: list[int]) 
         raise UpdateError(f"{regk31.TABLE}: filerne her kan ikke læses, så det vides ikke, hvilke funktioner der skal "
                           f"hentes: {exc}") from exc
     functions = current[0].functions
-    raw = _get(tableinfo_url(api, regk31.TABLE, lang="da"), f"{regk31.TABLE} (tabelbeskrivelse)")
-    try:
-        info = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UpdateError(f"{regk31.TABLE}: tabelbeskrivelsen er ikke JSON (fx en fejlside); afvist") from exc
-    if not isinstance(info, dict):
-        raise UpdateError(f"{regk31.TABLE}: tabelbeskrivelsen er ikke et JSON-objekt; afvist")
+    info = table_info(api, regk31.TABLE, lang="da")
     url = data_url(api, regk31.TABLE, resolve_regk31(info, functions), lang="da")
     body = _get(url, regk31.TABLE)
     files = regk31_files(body, functions, areas, codes, first_year=current[0].year)
