@@ -18,7 +18,7 @@ from sqlglot import exp, select
 from semantic_layer.model import Aggregation, Metric
 from semantic_layer.single import SinglePlan, average
 from semantic_layer.spec import ComparisonKind, Operation, QuerySpec
-from semantic_layer.sqlbits import RESULT_COLUMNS, col, join, limit, lit, ref, table, with_ctes
+from semantic_layer.sqlbits import RESULT_COLUMNS, col, eq, join, limit, lit, ref, table, with_ctes
 
 
 class RegionsPlan(SinglePlan):
@@ -37,13 +37,13 @@ class RegionsPlan(SinglePlan):
                         col("value", "o"))
                  .from_(table(self.cells_table, "o"), copy=False))
         return join(query, table("municipalities", "mu"),
-                    on=col("municipality_code", "mu").eq(col("municipality_code", "o"))).where(
+                    on=eq(col("municipality_code", "mu"), col("municipality_code", "o"))).where(
             exp.and_(col("figure", "o").eq(self.fig), self._years("o"), copy=False), copy=False)
 
     def _regions(self) -> exp.Expression:
         """One row per region and period (regions without cells too: NULL, n_values 0)."""
-        same_period = exp.and_(col("region_code", "g").eq(col("region_code", "r")),
-                               *[c.eq(col(c.name, "g")) for c in self._period("p")], copy=False)
+        same_period = exp.and_(eq(col("region_code", "g"), col("region_code", "r")),
+                               *[eq(c, col(c.name, "g")) for c in self._period("p")], copy=False)
         query = (select(*self._row(metric_id=self.mid, municipality_code=col("region_code", "r"),
                                    municipality=col("region_name", "r"), year=col("year", "p"),
                                    value=average(self.metric, col("value", "g"), col("persons", "w")),
@@ -56,9 +56,9 @@ class RegionsPlan(SinglePlan):
         join(query, table("cells", "g"), on=same_period, side="LEFT")
         if self.metric.aggregation == Aggregation.WEIGHTED:  # the population of the period's year, as _group
             join(query, table("population_groups", "w"), side="LEFT", on=exp.and_(
-                col("group_id", "w").eq(lit(self.metric.denominator_population)),
-                col("municipality_code", "w").eq(col("municipality_code", "g")), col("year", "w").eq(col("year", "g")),
-                copy=False))
+                eq(col("group_id", "w"), lit(self.metric.denominator_population)),
+                eq(col("municipality_code", "w"), col("municipality_code", "g")),
+                eq(col("year", "w"), col("year", "g")), copy=False))
         return query.group_by(col("region_code", "r"), col("region_name", "r"), *self._period("p"), copy=False)
 
     def _ranked_regions(self) -> exp.Expression:
@@ -89,9 +89,11 @@ class RegionsPlan(SinglePlan):
         if spec.operation == Operation.RANK:
             order = [exp.Ordered(this=col("rank"), nulls_first=False)]
         else:  # the regions highest first, then the country
-            order = [exp.Case().when(col("role").eq(lit("group")), lit(0)).else_(lit(1)),
+            order = [exp.Case().when(eq(col("role"), lit("group")), lit(0), copy=False).else_(lit(1), copy=False),
                      exp.Ordered(this=col("value"), desc=True, nulls_first=False)]
-        final = select(exp.Star()).from_(result.subquery("r"), copy=False).order_by(
-            *self._period(), *order, col("municipality_code"), copy=False)
+        # the regions alone are ordered as they are; with the country's row after a UNION, around the union
+        final = result if isinstance(result, exp.Select) else select(exp.Star()).from_(result.subquery("r"),
+                                                                                       copy=False)
+        final = final.order_by(*self._period(), *order, col("municipality_code"), copy=False)
         return limit(with_ctes(final, self.ctes), self.row_cap)
 

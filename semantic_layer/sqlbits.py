@@ -27,6 +27,11 @@ def codes(values: tuple[int, ...] | list[int]) -> list[exp.Expression]:
     return [lit(c) for c in values]
 
 
+def eq(left: exp.Expr, right: exp.Expr) -> exp.EQ:
+    """left = right, for nodes made for this place (`Expression.eq` copies both sides first)."""
+    return exp.EQ(this=left, expression=right)
+
+
 def not_null(expression: exp.Expression) -> exp.Expression:
     return expression.is_(exp.Null()).not_(copy=False)
 
