@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlglot import exp
 
 RESULT_COLUMNS = ("metric_id", "municipality_code", "municipality", "year", "value", "status", "role",
@@ -19,8 +21,21 @@ def lit(value: object) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
+@lru_cache(maxsize=512)
+def _quoted(name: str) -> bool:
+    """Whether sqlglot would quote this name (what `exp.to_identifier` decides, once per name)."""
+    return bool(exp.to_identifier(name).args.get("quoted"))
+
+
+def _identifier(name: str) -> exp.Identifier:
+    return exp.Identifier(this=name, quoted=_quoted(name))
+
+
 def col(name: str, table: str | None = None) -> exp.Column:
-    return exp.column(name, table=table)
+    """A column, optionally of a table alias; the nodes made directly (a compile makes some forty of them)."""
+    if table is None:
+        return exp.Column(this=_identifier(name))
+    return exp.Column(this=_identifier(name), table=_identifier(table))
 
 
 def codes(values: tuple[int, ...] | list[int]) -> list[exp.Expression]:
