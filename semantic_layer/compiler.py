@@ -46,6 +46,10 @@ class Compiler:
         self.published_national = published_national
         self.compile = lru_cache(maxsize=4096)(self._compile)  # type: ignore[method-assign]
 
+    def publishes(self, metric: Metric) -> bool:
+        """Whether the ministry publishes the figure's national figure (else the country is computed)."""
+        return self.published_national is None or metric.label in self.published_national
+
     def metrics_of(self, spec: QuerySpec) -> list[Metric]:
         out = []
         for ref in spec.metrics:
@@ -73,16 +77,14 @@ class Compiler:
         if metric.unit == Unit.YES_NO:
             spec = self._yes_no(spec, metric)
         if spec.comparison.kind == ComparisonKind.REGIONS:  # all five regions in one grouped statement
-            regions = RegionsPlan(spec, metric, self.published_national is None
-                                  or metric.label in self.published_national, self.row_cap).build()
+            regions = RegionsPlan(spec, metric, self.publishes(metric), self.row_cap).build()
             return Compiled(spec, regions.sql(dialect="duckdb", pretty=True, copy=False), regions, None,
                             tuple(self._plan(spec, [metric], "regioner")))
         region_only = spec.comparison.kind == ComparisonKind.REGION and spec.comparison.region_code
         if not spec.municipalities and not region_only and spec.operation not in (
                 Operation.RANK, Operation.DISTRIBUTION):
             raise CompileError("Spørgsmålet nævner ingen kommune.")
-        published = self.published_national is None or metric.label in self.published_national
-        plan = SinglePlan(spec, metric, published, self.row_cap)
+        plan = SinglePlan(spec, metric, self.publishes(metric), self.row_cap)
         single = plan.build()
         label = None if plan.group_label == "region" else plan.group_label
         return Compiled(plan.spec, single.sql(dialect="duckdb", pretty=True, copy=False), single, label,

@@ -69,8 +69,7 @@ def _check_nodes(tree: exp.Expr, postgres: bool = False) -> None:
         if isinstance(node, exp.Table):
             if not isinstance(node.this, exp.Identifier):
                 raise GuardError("Afvist: tabelfunktioner er ikke tilladt; brug lagerets egne tabeller.")
-            if node.args.get("db") or node.args.get("catalog"):
-                raise GuardError(f"Afvist: kun lagerets egne tabeller uden skema/database ({node.sql()}).")
+            _check_unqualified(node)
         if postgres:
             _check_postgres_node(node)
 
@@ -104,12 +103,20 @@ def _for_postgres(tree: exp.Expr) -> str:
     return sql
 
 
+def _check_unqualified(table: exp.Table) -> None:
+    if table.args.get("db") or table.args.get("catalog"):
+        raise GuardError(f"Afvist: kun lagerets egne tabeller uden skema/database ({table.sql()[:80]}).")
+
+
+def _unknown_table(name: str) -> GuardError:
+    return GuardError(f"Afvist: tabellen {name!r} findes ikke. Tilladte tabeller: {', '.join(sorted(PUBLIC_SCHEMA))}.")
+
+
 def _check_tables(tree: exp.Expr) -> None:
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     for table in tree.find_all(exp.Table):
         if table.name not in PUBLIC_SCHEMA and table.name not in ctes:
-            raise GuardError(f"Afvist: tabellen {table.name!r} findes ikke. Tilladte tabeller: "
-                             f"{', '.join(sorted(PUBLIC_SCHEMA))}.")
+            raise _unknown_table(table.name)
 
 
 @lru_cache(maxsize=4096)
@@ -215,15 +222,15 @@ def check_tree(tree: exp.Expr, row_cap: int, postgres: bool = False) -> None:
         elif kind is exp.Anonymous and str(node.this).upper() not in TREE_FUNCTIONS:
             raise GuardError(f"Afvist: funktionen {node.this}() er ikke tilladt.")
     for table in tables:
-        if not isinstance(table.this, exp.Identifier) or table.args.get("db") or table.args.get("catalog"):
-            raise GuardError(f"Afvist: kun lagerets egne tabeller uden skema/database ({table.sql()[:80]}).")
+        if not isinstance(table.this, exp.Identifier):
+            raise GuardError("Afvist: tabelfunktioner er ikke tilladt; brug lagerets egne tabeller.")
+        _check_unqualified(table)
         if table.name in ctes:
             outputs = _outputs(ctes[table.name])
         elif table.name in PUBLIC_SCHEMA:
             outputs = frozenset(PUBLIC_SCHEMA[table.name])
         else:
-            raise GuardError(f"Afvist: tabellen {table.name!r} findes ikke. Tilladte tabeller: "
-                             f"{', '.join(sorted(PUBLIC_SCHEMA))}.")
+            raise _unknown_table(table.name)
         _add_source(sources, table.alias_or_name, outputs)
     known = WAREHOUSE_COLUMNS | produced
     for column in columns:

@@ -210,9 +210,7 @@ class Shapes:
         """The statement for `spec`: bound to its shape if the shape is prepared, else compiled literally.
         Raises CompileError as the compiler does, GuardError if the guard refuses."""
         metrics = self.compiler.metrics_of(spec)
-        published = None
-        if len(metrics) == 1 and self.compiler.published_national is not None:
-            published = metrics[0].label in self.compiler.published_national
+        published = self.compiler.publishes(metrics[0]) if len(metrics) == 1 else None
         key, sentinel, values, sentinel_metric = abstract(spec, metrics, published)
         with self._lock:
             shape = self._shapes.get(key)
