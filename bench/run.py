@@ -526,6 +526,13 @@ class Level:
         return self.requests / self.seconds if self.seconds else math.nan
 
 
+def level_cells(lv: Level) -> str:
+    """A load level's cells in the HTTP tables: workers, clients, requests, req/s, p50/p95/p99 ms, errors."""
+    return (f"{lv.workers} | {lv.clients} | {lv.requests} | {fmt(lv.rps, 1)} | "
+            f"{fmt(percentile(lv.latencies, 50), 1)} | {fmt(percentile(lv.latencies, 95), 1)} | "
+            f"{fmt(percentile(lv.latencies, 99), 1)} | {lv.errors} |")
+
+
 def load(port: int, bodies: list[bytes], clients: int, duration: float,
          samples: list[str] | None = None) -> tuple[int, int, list[float], float]:
     """`clients` threads, each with one keep-alive connection, POST /api/ask round-robin for `duration` s."""
@@ -867,10 +874,7 @@ def render_engines(runs: list[EngineRun], args: argparse.Namespace, info: dict[s
             if h.error:
                 out.append(f"| {ENGINE_LABEL[h.engine]} | {h.workers} | – | – | – | – | – | – | failed: {h.error} |")
             for lv in h.levels:
-                out.append(f"| {ENGINE_LABEL[h.engine]} | {lv.workers} | {lv.clients} | {lv.requests} | "
-                           f"{fmt(lv.rps, 1)} | {fmt(percentile(lv.latencies, 50), 1)} | "
-                           f"{fmt(percentile(lv.latencies, 95), 1)} | {fmt(percentile(lv.latencies, 99), 1)} | "
-                           f"{lv.errors} |")
+                out.append(f"| {ENGINE_LABEL[h.engine]} | {level_cells(lv)}")
         for h in http:
             for lv in h.levels:
                 for sample in dict.fromkeys(lv.error_samples):
@@ -1036,9 +1040,7 @@ def render(info: dict[str, str], args: argparse.Namespace, proc: InProcess | Non
             if run.error:
                 out.append(f"| {run.workers} | – | – | – | – | – | – | failed: {run.error} |")
             for lv in run.levels:
-                out.append(f"| {lv.workers} | {lv.clients} | {lv.requests} | {fmt(lv.rps, 1)} | "
-                           f"{fmt(percentile(lv.latencies, 50), 1)} | {fmt(percentile(lv.latencies, 95), 1)} | "
-                           f"{fmt(percentile(lv.latencies, 99), 1)} | {lv.errors} |")
+                out.append(f"| {level_cells(lv)}")
         for run in http_runs:
             for lv in run.levels:
                 for sample in dict.fromkeys(lv.error_samples):
