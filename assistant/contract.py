@@ -122,6 +122,9 @@ class Answer(BaseModel):
     derived: list[Derived] = Field(default_factory=list)  # computed numbers the text shows (see Derived)
     table: Table | None = None
     sql: str | None = None
+    # When `sql` reads a precomputed table (overview_rows): the statement the build ran to make these rows,
+    # which gives the same rows when run in the SQL editor
+    sql_origin: str | None = None
     metric: MetricCard | None = None
     metrics: list[MetricCard] = Field(default_factory=list)  # every figure shown (overview: many)
     chart: dict[str, Any] | None = None  # Vega-Lite spec

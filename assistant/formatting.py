@@ -48,12 +48,24 @@ def _pattern(decimals: int, group: bool) -> NumberPattern:
 
 
 _LOCALE = Locale.parse(LOCALE)
+_SYMBOLS = _LOCALE.number_symbols["latn"]
+# Python's "," and "." and "-" in a formatted Decimal -> the locale's group, decimal and minus signs
+_TO_LOCALE = str.maketrans({",": _SYMBOLS["group"], ".": _SYMBOLS["decimal"], "-": _SYMBOLS["minusSign"]})
 
 
 def number(value: float | int | Decimal, decimals: int = 0, group: bool = True) -> str:
-    """1234567.891 -> '1.234.567,9' (decimals=1); group=False -> '1234567,9'."""
+    """1234567.891 -> '1.234.567,9' (decimals=1); group=False -> '1234567,9'.
+
+    The rounded Decimal is written by Python's exact Decimal formatting with the locale's symbols swapped in:
+    the same text as Babel's pattern '#,##0.0' (tests/assistant/test_formatting.py checks it on random values),
+    at a tenth of the cost, which an overview's 180 numbers notice."""
     if isinstance(value, float) and not math.isfinite(value):
         return format_decimal(value, locale=LOCALE)  # 'NaN', '∞'
+    return format(rounded(value, decimals), ",f" if group else "f").translate(_TO_LOCALE)
+
+
+def babel_number(value: float | int | Decimal, decimals: int = 0, group: bool = True) -> str:
+    """`number` as Babel writes it (the reference the fast path is tested against)."""
     return _pattern(decimals, group).apply(rounded(value, decimals), _LOCALE)  # as format_decimal does
 
 

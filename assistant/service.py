@@ -27,6 +27,7 @@ from semantic_layer.guard import GuardError, guard
 from semantic_layer.loader import FIGURES_SQL, CatalogError, load_catalog, validate_against_warehouse
 from semantic_layer.model import Metric
 from semantic_layer.phrases import Period, incomplete_year, no_data_for
+from semantic_layer.precompute import FINGERPRINTS_SQL, PUBLISHED_SQL, valid_tables
 from semantic_layer.shapes import Prepared, Shapes, literal_text
 from semantic_layer.spec import MetricRef, Operation, QuerySpec, Years
 from warehouse.client import Results, Warehouse
@@ -57,11 +58,10 @@ class Assistant:
         issues = validate_against_warehouse(self.catalog, figures)
         if issues:
             raise CatalogError(issues)
-        published = self.warehouse.query("SELECT DISTINCT figure FROM national WHERE value IS NOT NULL UNION "
-                                         "SELECT DISTINCT figure FROM quarterly_national WHERE value IS NOT NULL",
-                                         capped=False).rows
+        published = self.warehouse.query(PUBLISHED_SQL, capped=False).rows
         self.compiler = Compiler(self.catalog, frozenset(r[0] for r in published), row_cap=row_cap)
         self.shapes = Shapes(self.compiler, self.warehouse.dialect)
+        self._check_precomputed()
         self._results: OrderedDict[tuple[object, object], Results] = OrderedDict()
         self._results_lock = threading.Lock()
         # Vintages and cards follow the warehouse: reloaded when a rebuild swaps it (see _refresh_cards)
@@ -182,6 +182,8 @@ class Assistant:
         try:
             t1 = time.perf_counter()
             prepared = self.shapes.prepare(spec)  # compile and guard a new shape, or bind the values to one
+            # a statement reading precomputed rows: the analyst also sees the statement that made them
+            origin = self.compiler.overview_origin(prepared.spec.municipalities[0]) if prepared.precomputed else None
             t2 = time.perf_counter()
             result, cached = self._run(prepared)
         except CompileError as exc:
@@ -201,6 +203,7 @@ class Assistant:
         answer = Answer(
             status="answer", conversation_id=cid, question=question, text=text, operation=spec.operation.value,
             observations=written.observations, table=written.table, sql=prepared.display_sql, metric=cards[0],
+            sql_origin=origin,
             derived=written.derived,
             metrics=cards, chart=written.chart, chart_kind=written.chart_kind,
             warnings=written.warnings + warnings, understood=understood,
@@ -220,11 +223,25 @@ class Assistant:
                 return
             try:
                 self.vintages, self.cards = load_cards(self.warehouse, self.catalog)
+                self._check_precomputed()
             except Exception:  # noqa: BLE001 - keep answering with the cards we have; try again next question
                 log.exception("reloading vintages and cards after a warehouse rebuild failed")
                 return
             self._cards_version = version
             log.info("the warehouse was rebuilt: vintages and definition cards reloaded")
+
+    def _check_precomputed(self) -> None:
+        """Read the precomputed tables whose rows were made by this catalog's own statements (their fingerprints
+        in derived_tables match); any other warehouse (built without the catalog, or before a catalog change)
+        is answered live."""
+        try:
+            recorded = dict(self.warehouse.query(FINGERPRINTS_SQL, capped=False).rows)
+        except QueryError:  # a warehouse from before derived_tables existed
+            recorded = {}
+        valid = valid_tables(self.catalog, self.compiler.published_national, recorded)
+        if self.compiler.use_precomputed(valid):
+            self.shapes.clear()
+            log.info("precomputed tables read: %s", ", ".join(sorted(valid)) or "none")
 
     def _run(self, prepared: Prepared) -> tuple[Results, bool]:
         """Run a prepared statement (guarded when it was prepared: semantic_layer.shapes); results are cached per
@@ -246,6 +263,7 @@ class Assistant:
         """Empty every cache an answer goes through: compiled specs, prepared shapes, results, the text guard's
         and the literal renderings (the benchmark's cold mode, and tests)."""
         self.compiler.compile.cache_clear()  # type: ignore[attr-defined]
+        self.compiler.overview_origin.cache_clear()  # type: ignore[attr-defined]
         self.shapes.clear()
         with self._results_lock:
             self._results.clear()

@@ -12,11 +12,12 @@ from warehouse.errors import DataError
 
 
 def _build(args: argparse.Namespace) -> int:
+    from noegletal.precompute import precompute
     from warehouse.build import build
 
     settings = get_settings()
     try:
-        report = build(settings.data_dir, settings.warehouse_path, progress=print)
+        report = build(settings.data_dir, settings.warehouse_path, progress=print, precompute=precompute)
     except DataError as exc:
         print(f"Fejl: {exc}", file=sys.stderr)
         return 2
@@ -28,6 +29,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _update(args: argparse.Namespace) -> int:
     """Fetch Statistics Denmark's tables again (unless --offline), then rebuild the warehouse."""
+    from noegletal.precompute import precompute
     from warehouse.build import build
     from warehouse.update import API, UpdateError, update
 
@@ -35,7 +37,7 @@ def _update(args: argparse.Namespace) -> int:
     reports: list[object] = []
 
     def rebuild() -> None:
-        reports.append(build(settings.data_dir, settings.warehouse_path, progress=print))
+        reports.append(build(settings.data_dir, settings.warehouse_path, progress=print, precompute=precompute))
 
     try:
         if args.offline:

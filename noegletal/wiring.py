@@ -26,9 +26,10 @@ def open_warehouse(settings: Settings) -> Warehouse:
             settings.database_url, settings.query_timeout_s, settings.row_cap, settings.database_schema,
             settings.database_pool_size))
     if not settings.warehouse_path.exists():
-        from warehouse.build import build  # first run only: the build code stays out of a worker
+        from noegletal.precompute import precompute  # first run only: the build code stays out of a worker
+        from warehouse.build import build
 
-        build(settings.data_dir, settings.warehouse_path)
+        build(settings.data_dir, settings.warehouse_path, precompute=precompute)
     return Warehouse(settings.warehouse_path, settings.query_timeout_s, settings.row_cap)
 
 

@@ -12,7 +12,8 @@ from functools import lru_cache
 from sqlglot import exp
 
 from semantic_layer.model import Aggregation, Catalog, Metric, Unit
-from semantic_layer.overview import GROUP_LABEL, OverviewPlan
+from semantic_layer.overview import GROUP_LABEL, OVERVIEW_ROWS, OverviewPlan
+from semantic_layer.precompute import overview_statement
 from semantic_layer.regions import RegionsPlan
 from semantic_layer.single import SinglePlan
 from semantic_layer.spec import ComparisonKind, Operation, QuerySpec
@@ -34,6 +35,7 @@ class Compiled:
     expression: exp.Expr
     group_label: str | None
     plan: tuple[str, ...] = field(default_factory=tuple)
+    precomputed: str | None = None  # the precomputed table the statement reads (semantic_layer/precompute.py)
 
 
 class Compiler:
@@ -44,7 +46,24 @@ class Compiler:
         self.row_cap = row_cap  # the setting's cap, as LIMIT on every statement (the guard enforces it too)
         # Figures whose national figure the ministry publishes; None: assume all do.
         self.published_national = published_national
+        # The precomputed tables the warehouse holds for exactly this catalog's statements (use_precomputed)
+        self.precomputed: frozenset[str] = frozenset()
         self.compile = lru_cache(maxsize=4096)(self._compile)  # type: ignore[method-assign]
+        self.overview_origin = lru_cache(maxsize=128)(self._overview_origin)  # type: ignore[method-assign]
+
+    def use_precomputed(self, tables: frozenset[str]) -> bool:
+        """Read these precomputed tables from now on (semantic_layer/precompute.valid_tables says which are
+        valid); True when that changed, and compiled statements were forgotten (prepared shapes must be too)."""
+        if tables == self.precomputed:
+            return False
+        self.precomputed = tables
+        self.compile.cache_clear()  # type: ignore[attr-defined]
+        return True
+
+    def _overview_origin(self, subject: int) -> str:
+        """The statement that made a municipality's rows of overview_rows, as the build ran it."""
+        return overview_statement(self.catalog, self.published_national, subject).sql(
+            dialect="duckdb", pretty=True, copy=False)
 
     def publishes(self, metric: Metric) -> bool:
         """Whether the ministry publishes the figure's national figure (else the country is computed)."""
@@ -66,9 +85,16 @@ class Compiler:
         if spec.operation == Operation.OVERVIEW:
             if not spec.municipalities:
                 raise CompileError("Spørgsmålet nævner ingen kommune.")
-            final = OverviewPlan(spec, metrics, self.row_cap, self.published_national).build()
+            overview = OverviewPlan(spec, metrics, self.row_cap, self.published_national,
+                                    precomputed=OVERVIEW_ROWS in self.precomputed
+                                    and [m.id for m in metrics] == [m.id for m in self.catalog.overview_candidates()])
+            final = overview.build()
+            steps = self._plan(spec, metrics, GROUP_LABEL)
+            if overview.reads_precomputed:
+                steps.append(f"Rækkerne læses fra {OVERVIEW_ROWS}, som opbygningen af lageret beregnede med "
+                            f"overblikkets fulde forespørgsel for hver kommune")
             return Compiled(spec, final.sql(dialect="duckdb", pretty=True, copy=False), final, GROUP_LABEL,
-                            tuple(self._plan(spec, metrics, GROUP_LABEL)))
+                            tuple(steps), OVERVIEW_ROWS if overview.reads_precomputed else None)
         if len(metrics) > 1:
             raise CompileError("Flere nøgletal på én gang kan kun vises i et overblik over en kommune.")
         metric = metrics[0]

@@ -128,6 +128,7 @@ class Shape:
     sentinel_spec: QuerySpec  # the spec as the plan left it (a plan may rewrite it), with sentinels
     sentinels: dict[Any, int]  # sentinel -> slot
     group_label: str | None
+    precomputed: str | None  # the precomputed table the statement reads, if any
     templates: dict[tuple[int, ...], str] = field(default_factory=dict)  # value widths -> display template
 
     def params(self, values: list[Any]) -> list[Any]:
@@ -172,6 +173,7 @@ class Prepared:
     params: list[Any]
     key: Any  # the result cache's key: the shape and the values, or the statement
     _display: Any = None  # the SQL the analyst sees: a str, or (shape, values) rendered on demand
+    precomputed: str | None = None  # the precomputed table the statement reads (semantic_layer/precompute.py)
 
     @property
     def display_sql(self) -> str:
@@ -227,13 +229,13 @@ class Shapes:
             return prepared
         params = shape.params(values)
         return Prepared(shape.spec(values), shape.group_label, shape.sql, params, (key, tuple(params)),
-                        (shape, values))
+                        (shape, values), shape.precomputed)
 
     def literal(self, spec: QuerySpec) -> Prepared:
         """Compile the spec with its values as literals (the compiler's cache), guard the tree, run the text."""
         compiled: Compiled = self.compiler.compile(spec)
         sql = guard_tree(compiled.expression, self.row_cap, self.dialect, rendered=compiled.sql)
-        return Prepared(compiled.spec, compiled.group_label, sql, [], sql, compiled.sql)
+        return Prepared(compiled.spec, compiled.group_label, sql, [], sql, compiled.sql, compiled.precomputed)
 
     def _build(self, key: Any, sentinel: QuerySpec, metric: Metric | None, published: bool | None,
                first: tuple[list[Any], str], n_slots: int) -> Shape | _Refused:
@@ -285,4 +287,4 @@ class Shapes:
         for node, slot in found:
             node.replace(exp.Parameter(this=exp.Literal.number(position[slot])))
         sql = guard_tree(tree, self.row_cap, self.dialect)
-        return Shape(tree, sql, slots, compiled.spec, sentinels, compiled.group_label)
+        return Shape(tree, sql, slots, compiled.spec, sentinels, compiled.group_label, compiled.precomputed)

@@ -43,11 +43,13 @@ def data_dir() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def warehouse_path(data_dir: Path) -> Path:
-    """The real warehouse, built once (about 5 s) at the path the settings point to."""
+    """The real warehouse, built once (about 7 s) at the path the settings point to, as `noegletal build` builds
+    it (with the precomputed overview rows)."""
+    from noegletal.precompute import precompute
     from warehouse.build import build
 
     if not WAREHOUSE_FILE.exists():
-        build(data_dir, WAREHOUSE_FILE)
+        build(data_dir, WAREHOUSE_FILE, precompute=precompute)
     return WAREHOUSE_FILE
 
 

@@ -504,8 +504,16 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
                         f"seneste år)", "latest_cells:0")
 
 
-def build(data_dir: Path, target: Path, progress: Callable[[str], None] = lambda _: None) -> BuildReport:
-    """Parse every source, write a new DuckDB file beside the target, check it, then swap it in."""
+Precompute = Callable[[duckdb.DuckDBPyConnection, Callable[[str], None]], object]
+
+
+def build(data_dir: Path, target: Path, progress: Callable[[str], None] = lambda _: None,
+          precompute: Precompute | None = None) -> BuildReport:
+    """Parse every source, write a new DuckDB file beside the target, check it, then swap it in.
+
+    `precompute` fills the precomputed tables (overview_rows, derived_tables) on the checked new file before the
+    swap. It comes from the caller (noegletal/precompute.py) because their statements are the catalog's, which the
+    warehouse does not know; without it those tables stay empty and the answers compute everything live."""
     import pandas as pd  # only the build needs it: a server worker imports this module but never builds
 
     started = time.perf_counter()
@@ -530,6 +538,8 @@ def build(data_dir: Path, target: Path, progress: Callable[[str], None] = lambda
                     con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM frame")
             _derive(con)
             _check(con)
+            if precompute is not None:
+                precompute(con, progress)
             report = BuildReport(path=target)
             report.figures = int(con.execute("SELECT count(*) FROM current_vintage").fetchone()[0])  # type: ignore[index]
             report.municipalities = int(con.execute("SELECT count(*) FROM municipalities").fetchone()[0])  # type: ignore[index]

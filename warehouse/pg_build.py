@@ -51,6 +51,7 @@ INDEXES: dict[str, list[tuple[str, ...]]] = {
     "neighbours": [("municipality_code",)],
     "figures": [("figure", "source_id")],
     "population_by_age": [("area_code", "year")],
+    "overview_rows": [("subject_code",)],
 }
 CONVERSATIONS_DDL = """
 CREATE TABLE IF NOT EXISTS {schema}.conversations (

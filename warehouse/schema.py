@@ -114,6 +114,28 @@ CREATE TABLE population_by_age (           -- Statistics Denmark FOLK1A, single 
     year INTEGER NOT NULL,
     persons INTEGER NOT NULL
 );
+-- Precomputed at the end of the build by the catalog's own statements (noegletal build; nothing new, only the
+-- rows those statements give on this warehouse). Empty when the build ran without the catalog.
+CREATE TABLE overview_rows (               -- the budget-seminar overview of each municipality (subject_code): the
+    subject_code INTEGER NOT NULL,         -- rows the overview statement gives for it, one per figure, year and
+    metric_id VARCHAR NOT NULL,            -- place (the subject, each neighbour, the neighbours' average, the
+    municipality_code INTEGER,             -- country); the columns are the answer's
+    municipality VARCHAR,
+    year INTEGER,
+    value DOUBLE,
+    status VARCHAR,
+    role VARCHAR,                          -- subject | member | group | national
+    n_values BIGINT,                       -- a group row: members with a value
+    n_members BIGINT,                      -- a group row: members
+    rank BIGINT,
+    weight DOUBLE
+);
+CREATE TABLE derived_tables (              -- what made each precomputed table
+    name VARCHAR PRIMARY KEY,              -- e.g. overview_rows
+    fingerprint VARCHAR NOT NULL,          -- sha256 of the statement that made it; the catalog compares its own
+    definition VARCHAR NOT NULL,           -- that statement, for one municipality (subject_code = 0 stands in)
+    rows_written BIGINT NOT NULL
+);
 """
 
 # Tables answers are built from: the current vintage only (and its checked continuation). Materialised for speed.
@@ -177,4 +199,8 @@ PUBLIC_SCHEMA: dict[str, dict[str, str]] = {
                           "persons": "DOUBLE", "basis_year": "INT"},
     "population_by_month": {"area_code": "INT", "year": "INT", "month": "INT", "persons": "INT"},
     "population_by_age": {"area_code": "INT", "age": "INT", "year": "INT", "persons": "INT"},
+    "overview_rows": {"subject_code": "INT", "metric_id": "TEXT", "municipality_code": "INT", "municipality": "TEXT",
+                      "year": "INT", "value": "DOUBLE", "status": "TEXT", "role": "TEXT", "n_values": "BIGINT",
+                      "n_members": "BIGINT", "rank": "BIGINT", "weight": "DOUBLE"},
+    "derived_tables": {"name": "TEXT", "fingerprint": "TEXT", "definition": "TEXT", "rows_written": "BIGINT"},
 }

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from assistant.formatting import danish_date, kroner, number, percent, rounded
+from assistant.formatting import babel_number, danish_date, kroner, number, percent, rounded
 from assistant.service import Assistant
 from noegletal.wiring import get_assistant
 from web.formatting import csv_cell, da_date, danish_number, display_cell
@@ -26,6 +28,17 @@ def test_rounding_is_half_away_from_zero_and_never_shows_minus_zero() -> None:
     assert number(0.125, 2) == "0,13" and number(2.5) == "3" and number(-2.5) == "-3"
     assert number(1.005, 2) == "1,01"  # the shortest form of the float, as the data has it
     assert number(-0.04, 1) == "0,0" and str(rounded(-0.04, 1)) == "0.0"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(value=st.one_of(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e13, max_value=1e13),
+                       st.integers(min_value=-10**12, max_value=10**12),
+                       st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-10**9,
+                                   max_value=10**9)),
+       decimals=st.integers(min_value=0, max_value=4), group=st.booleans())
+def test_the_fast_number_writes_what_babel_writes(value, decimals, group) -> None:
+    """number() formats the rounded Decimal itself; Babel's pattern is the reference, sign and grouping included."""
+    assert number(value, decimals, group) == babel_number(value, decimals, group)
 
 
 def test_dates_in_danish() -> None:

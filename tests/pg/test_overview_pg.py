@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from semantic_layer.compiler import RESULT_COLUMNS, Compiler
-from semantic_layer.guard import guard
+from semantic_layer.guard import guard, guard_tree
+from semantic_layer.overview import OVERVIEW_ROWS
+from semantic_layer.precompute import FINGERPRINTS_SQL, overview_spec, valid_tables
 from semantic_layer.spec import MetricRef, QuerySpec, Years
 from tests.pg.conftest import same_rows
 
@@ -52,3 +54,19 @@ def test_one_cell_same_rows_on_both_engines(national, years, full_compiler, duck
                          include_national=national)
         rows = _same(full_compiler, spec, duck, pg_warehouse)
         assert [r[6] for r in rows] == ["subject", "national"][:1 + national]
+
+
+@pytest.mark.parametrize("code", [630, 400, 101])
+def test_precomputed_overview_rows_on_postgres(code, catalog, full_compiler, pg_warehouse):  # type: ignore[no-untyped-def]
+    """overview_rows, computed by DuckDB at build and copied to PostgreSQL, read there: the rows PostgreSQL's own
+    run of the full statement gives (floats to the last bits), and derived_tables came along."""
+    recorded = dict(pg_warehouse.query(FINGERPRINTS_SQL, capped=False).rows)
+    assert valid_tables(catalog, full_compiler.published_national, recorded) == {OVERVIEW_ROWS}
+    read = Compiler(catalog, full_compiler.published_national, row_cap=5000)
+    read.use_precomputed(frozenset({OVERVIEW_ROWS}))
+    spec = overview_spec(catalog, code)
+    compiled = read.compile(spec)
+    assert compiled.precomputed == OVERVIEW_ROWS
+    rows = pg_warehouse.query(guard_tree(compiled.expression, 5000, "postgres")).rows
+    live = pg_warehouse.query(guard(full_compiler.compile(spec).sql, 5000, dialect="postgres")).rows
+    assert rows and same_rows(rows, live)

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 import warehouse.build as build_module
+from noegletal.precompute import precompute
 from warehouse.build import build
 from warehouse.client import Warehouse
 from warehouse.errors import DataError
@@ -31,7 +32,7 @@ def test_rebuild_is_idempotent_and_replaces_the_target(tmp_path: Path, data_dir:
     target = tmp_path / "nt.duckdb"
     shutil.copyfile(warehouse_path, target)
     inode = target.stat().st_ino
-    report = build(data_dir, target)
+    report = build(data_dir, target, precompute=precompute)  # as `noegletal build` does
     assert target.stat().st_ino != inode, "the new file is swapped in, not written in place"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nt.duckdb"], "no temp files left behind"
     counts = _counts(target)

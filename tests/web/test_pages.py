@@ -89,6 +89,19 @@ def test_ask_returns_turn_partial(client: TestClient) -> None:
     assert any(h.endswith(".csv") for h in downloads) and any(h.endswith(".xlsx") for h in downloads)
 
 
+def test_a_precomputed_overview_shows_the_statement_that_made_its_rows(client: TestClient) -> None:
+    article = ask_page(client, "Giv mig et overblik over Vejle").select_one("article.turn")
+    ran = article.select_one("details.sql pre#" + article.select_one("details.sql pre").get("id")).text()
+    assert "FROM overview_rows" in ran and "subject_code = 630" in ran
+    origin = article.select_one("details.sql details.sql-origin")
+    assert origin.select_one("summary").text().strip() == "Sådan blev rækkerne beregnet"
+    made = origin.select_one("pre").text()
+    assert made.lstrip().startswith("WITH own AS") and "o.municipality_code = 630" in made
+    assert origin.select_one("button[data-copy]").get("data-copy") == origin.select_one("pre").get("id")
+    # a question answered live has no such panel
+    assert ask_page(client, GENTOFTE).select_one("details.sql-origin") is None
+
+
 def test_chart_spec_is_embedded_as_json(client: TestClient) -> None:
     doc = ask_page(client, NEIGHBOURS)
     view = doc.select_one(".chart-view[data-chart]")
