@@ -6,15 +6,21 @@ Four-digit numbers 1900-2100 are years even outside the data (the caller says wh
 numbers inside age groups ("0-13-årig", "65+") and thousands ("pr. 1.000") are tokens of other kinds
 and never reach this module. Words that only say what the period is counted in ("kvartalsvis", "årligt",
 "om året") set `Years.unit` on whatever else the question says, so a quarterly figure answers in its form.
+
+"For fem år siden" is the calendar year five years before this one (`current_year`), read as if the question
+had named that year: "for fem år siden" alone is one year, "fra for ti år siden til i dag" a range. Vague counts
+("for et par år siden", "for nogle år siden") name no year and are left to the caller's accounting.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Literal
 
 from intents.text import NUMBER_WORDS, Tok
+from semantic_layer.phrases import years_phrase
 from semantic_layer.spec import Years
 
 FIRST_YEAR = 1993  # first year of the ministry's series; used for "indtil 2010" (a range needs a start)
@@ -23,6 +29,19 @@ TREND_DEFAULT = Years(kind="last_n", last_n=10)
 TREND_QUARTERS = Years(kind="last_n", last_n=8, unit="quarter")
 
 _NUMW = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+
+# "For N år siden": N in digits or words, teens and "femogtyve" included (the series go back to 1993).
+_ONES = {"en": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9}
+_TENS = {"tyve": 20, "tredive": 30, "fyrre": 40, "halvtreds": 50}
+_YEARS_BACK = {**NUMBER_WORDS, "seksten": 16, "sytten": 17, "atten": 18, "nitten": 19,
+               **{f"{u}og{t}": n + m for u, n in _ONES.items() for t, m in _TENS.items()}}
+_BACKW = "|".join(sorted(_YEARS_BACK, key=len, reverse=True))
+_AGO = re.compile(rf"\bfor (\d{{1,2}}|{_BACKW}) aar siden\b")
+
+
+def current_year() -> int:
+    """The calendar year "for fem år siden" counts back from (tests replace this function to pin it)."""
+    return date.today().year
 
 
 @dataclass(frozen=True)
@@ -40,18 +59,54 @@ def is_year(tok: Tok) -> bool:
     return tok.kind == "num" and tok.value is not None and 1900 <= tok.value <= 2100 and len(tok.text) == 4
 
 
-def _shape(toks: list[Tok]) -> tuple[str, list[int]]:
-    """A compact string of the question (years as Y2019), with each character's token index."""
+Owner = list[tuple[int, ...]]  # per character of the shape: the tokens it stands for (none for a space)
+
+
+def _shape(toks: list[Tok]) -> tuple[str, Owner]:
+    """A compact string of the question (years as Y2019), with each character's token indices."""
     parts: list[str] = []
-    owner: list[int] = []
+    owner: Owner = []
     for i, t in enumerate(toks):
         word = f"Y{t.value}" if is_year(t) else ("AGE" if t.kind == "age" else t.fold)
         if parts:
             parts.append(" ")
-            owner.append(-1)
+            owner.append(())
         parts.append(word)
-        owner.extend([i] * len(word))
+        owner.extend([(i,)] * len(word))
     return "".join(parts), owner
+
+
+def _ids(owner: Owner, lo: int, hi: int) -> frozenset[int]:
+    return frozenset(i for j in range(lo, hi) for i in owner[j])
+
+
+def _words(toks: list[Tok], ids: frozenset[int]) -> str:
+    return " ".join(toks[i].text for i in sorted(ids))
+
+
+@dataclass(frozen=True)
+class _Ago:
+    """"For fem år siden": the year it names and the tokens it took."""
+
+    back: int
+    year: int
+    token_ids: frozenset[int]
+
+
+def _count_back(shape: str, owner: Owner, this_year: int) -> tuple[str, Owner, list[_Ago]]:
+    """The shape with each "for N år siden" written as the year it names (Y2021), so the rules read it as
+    they read a year the question names; the characters of that year stand for all the phrase's tokens."""
+    agos: list[_Ago] = []
+    for m in reversed(list(_AGO.finditer(shape))):
+        back = int(m.group(1)) if m.group(1).isdigit() else _YEARS_BACK[m.group(1)]
+        if not 1 <= back <= this_year - 1900:
+            continue
+        ids = _ids(owner, m.start(), m.end())
+        year = f"Y{this_year - back}"
+        shape = shape[:m.start()] + year + shape[m.end():]
+        owner = owner[:m.start()] + [tuple(sorted(ids))] * len(year) + owner[m.end():]
+        agos.append(_Ago(back, this_year - back, ids))
+    return shape, owner, agos[::-1]
 
 
 _ORDINAL = {"foerste": 1, "anden": 2, "andet": 2, "tredje": 3, "fjerde": 4, "sidste": 4}
@@ -108,15 +163,15 @@ def _points(shape: str) -> list[_Point]:
     return out
 
 
-def _quarter_range(toks: list[Tok], shape: str, owner: list[int]) -> TimeHit | None:
+def _quarter_range(toks: list[Tok], shape: str, owner: Owner) -> TimeHit | None:
     """A range with a quarter at one end at least: "fra 1. kvartal 2023 til 3. kvartal 2025", "fra 2023 til
     2025K3", "siden 2. kvartal 2024" (up to the latest quarter), "efter 2. kvartal 2024", "indtil 3. kvartal
     2024". The words around the points must say range; a lone quarter is the caller's "quarter" rule."""
     points = _points(shape)
 
     def hit(lo: int, hi: int, years: Years, meaning: str) -> TimeHit:
-        ids = frozenset(owner[j] for j in range(lo, hi) if owner[j] >= 0)
-        return TimeHit(years, " ".join(toks[i].text for i in sorted(ids)), meaning, token_ids=ids)
+        ids = _ids(owner, lo, hi)
+        return TimeHit(years, _words(toks, ids), meaning, token_ids=ids)
 
     for a, b in zip(points, points[1:], strict=False):
         between = _RANGE_TO.match(shape[a.end:b.start])
@@ -160,16 +215,20 @@ _UNITS: list[tuple[Literal["quarter", "year"], re.Pattern[str]]] = [  # the year
 ]
 
 
-def find_years(toks: list[Tok]) -> TimeHit | None:
-    """The time expression of the question, or None when it names none (the caller defaults to latest)."""
+def find_years(toks: list[Tok], this_year: int | None = None) -> TimeHit | None:
+    """The time expression of the question, or None when it names none (the caller defaults to latest).
+    `this_year` is what "for fem år siden" counts back from: `current_year()` unless given."""
     shape, owner = _shape(toks)
+    shape, owner, agos = _count_back(shape, owner, current_year() if this_year is None else this_year)
     hit = _period(toks, shape, owner)
+    if agos and hit is not None:
+        hit = _with_ago(hit, agos, toks)
     for unit, rx in _UNITS:
         m = rx.search(shape)
         if not m or (hit is not None and (hit.years.unit is not None or hit.relative is not None)):
             continue
-        ids = frozenset(owner[j] for j in range(m.start(), m.end()) if owner[j] >= 0)
-        words = " ".join(toks[i].text for i in sorted(ids))
+        ids = _ids(owner, m.start(), m.end())
+        words = _words(toks, ids)
         if hit is None:
             meaning = "seneste kvartal med data" if unit == "quarter" else "seneste år med data"
             return TimeHit(Years(unit=unit), words, meaning, token_ids=ids)
@@ -180,7 +239,54 @@ def find_years(toks: list[Tok]) -> TimeHit | None:
     return hit
 
 
-def _period(toks: list[Tok], shape: str, owner: list[int]) -> TimeHit | None:
+def _with_ago(hit: TimeHit, agos: list[_Ago], toks: list[Tok]) -> TimeHit:
+    """The period of a question that says "for N år siden", with each such year accounted for once. The rules
+    usually take the phrase in (it reads as a year); where they found another period beside it ("i dag
+    sammenlignet med for ti år siden"), the period spans both; a quarter or a year counted from "det år" is
+    counted from the year named here. The meaning says which year was counted back from."""
+    this_year = agos[0].year + agos[0].back
+    ago_ids = frozenset().union(*(a.token_ids for a in agos))
+    if not ago_ids <= hit.token_ids:
+        lo, hi = min(a.year for a in agos), max(a.year for a in agos)
+        years = _span(hit, lo, hi, this_year)
+        ids = hit.token_ids | ago_ids
+        if years is None:  # the other words are left unused, for the caller to ask about
+            years, ids = (Years.single(lo) if lo == hi else Years.between(lo, hi)), ago_ids
+        hit = TimeHit(years, _words(toks, ids), _meaning(years), hit.note if ids != ago_ids else None, ids)
+    if hit.years.kind == "single" and len(agos) == 1:
+        return replace(hit, meaning=f"{hit.meaning} ({agos[0].back} år før {this_year})")
+    counted = ", ".join(f"{a.year} er {a.back} år før {this_year}" for a in agos)
+    return replace(hit, meaning=f"{hit.meaning} ({counted})")
+
+
+def _span(hit: TimeHit, lo: int, hi: int, this_year: int) -> Years | None:
+    """A period taking in the years lo..hi (counted back from today) and the hit's own; None when the two
+    do not go together (a range of quarters beside a year counted back)."""
+    y = hit.years
+    if hit.relative is not None:  # "for fem år siden og året før", "for fem år siden i 3. kvartal"
+        if lo != hi:
+            return None
+        if hit.quarter is not None:
+            return Years.single(lo + hit.relative, hit.quarter) if hit.relative == 0 else None
+        a, b = sorted((lo, lo + hit.relative))
+        return Years.single(a) if a == b else Years.between(a, b)
+    if y.quarter is not None or y.start_quarter is not None or y.end_quarter is not None:
+        return None
+    if y.kind == "last_n" and y.last_n:  # the last n years with data reach back to the year counted back
+        return Years(kind="last_n", last_n=max(y.last_n, this_year - lo + 1), unit=y.unit)
+    if y.kind == "latest" or y.start is None:  # "i dag", "seneste år", "sidste år": up to the latest data
+        return Years(kind="range", start=lo, end=None, unit=y.unit)
+    start, end = min(lo, y.start), (None if y.end is None else max(hi, y.end))
+    if start == end:
+        return Years(kind="single", start=start, end=end, unit=y.unit)
+    return Years(kind="range", start=start, end=end, unit=y.unit)
+
+
+def _meaning(years: Years) -> str:
+    return years_phrase(years).strip().removeprefix("i ") or "seneste år med data"
+
+
+def _period(toks: list[Tok], shape: str, owner: Owner) -> TimeHit | None:
     ranged = _quarter_range(toks, shape, owner)
     if ranged is not None:
         return ranged
@@ -188,14 +294,14 @@ def _period(toks: list[Tok], shape: str, owner: list[int]) -> TimeHit | None:
         m = rx.search(shape)
         if not m:
             continue
-        ids = frozenset(owner[j] for j in range(m.start(), m.end()) if owner[j] >= 0)
-        words = " ".join(toks[i].text for i in sorted(ids))
-        hit = _build(kind, m, words, ids)
+        ids = _ids(owner, m.start(), m.end())
+        hit = _build(kind, m, _words(toks, ids), ids)
         if hit is not None:
             return hit
-    years = sorted({t.value for t in toks if is_year(t) and t.value is not None})
-    ids = frozenset(i for i, t in enumerate(toks) if is_year(t))
-    words = " ".join(toks[i].text for i in sorted(ids))
+    found = list(re.finditer(r"\bY(\d{4})\b", shape))
+    years = sorted({int(m.group(1)) for m in found})
+    ids = frozenset().union(*(_ids(owner, m.start(), m.end()) for m in found))
+    words = _words(toks, ids)
     if len(years) == 1:
         return TimeHit(Years.single(years[0]), words, str(years[0]), token_ids=ids)
     if len(years) > 1:
@@ -233,6 +339,8 @@ def _build(kind: str, m: re.Match[str], words: str, ids: frozenset[int]) -> Time
                        token_ids=ids)
     if kind == "range":
         a, b = sorted((int(m.group(1)), int(m.group(2))))
+        if a == b:  # "i 2021, for fem år siden" names one year twice
+            return TimeHit(Years.single(a), words, str(a), token_ids=ids)
         return TimeHit(Years.between(a, b), words, f"{a}-{b}", token_ids=ids)
     if kind in {"before", "after", "same"}:
         rel = {"before": -1, "after": 1, "same": 0}[kind]
