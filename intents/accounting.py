@@ -141,6 +141,11 @@ def _first_of_january(toks: list[Tok], i: int) -> bool:
     return t.kind == "num" and t.value == 1 and (nxt in {"jan", "januar"} or (nxt == "1" and i + 1 < len(toks)))
 
 
+def within(lex: Lexicon, tok: Tok, keys: frozenset[str]) -> bool:
+    """Whether a figure with these keys accounts for the whole word (see `_within`)."""
+    return _within(lex, tok, keys)
+
+
 def _within(lex: Lexicon, tok: Tok, keys: frozenset[str]) -> bool:
     """All compound parts of the word (or the age group, or the number) occur among the figure's keys;
     a generic part ("-området") needs no match. A compound of two of the figure's own words counts too

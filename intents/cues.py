@@ -2,14 +2,35 @@
 
 Patterns are written in folded ASCII (ae/oe/aa) with word stems, so "nabokommunerne", "naboerne" and
 "nabokommunernes" share one rule. Each cue reports the words it used, for the provenance steps.
+
+A rule may leave room for other words between its own ("hvilke ... højeste", "ligger ... over"): such a gap is
+written with `gap()`, a named group. The rule fires across the gap, but of the words in it only function words
+and the cue tables' own words count as the rule's; any other word ("jyske", "Fyn", "bruger") stays free, for a
+place, the figure or the accounting of left-over words (which names it and asks), never silently dropped.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
+from intents.accounting import is_function_word
 from intents.text import NUMBER_WORDS, Tok, fold
+
+_GAP_NAMES = itertools.count()
+
+
+def gap(least: int, most: int) -> str:
+    """Room for `least` to `most` words (each followed by a space) between the words of a rule, as a named
+    group: its words are not the rule's own unless they are function words or cue words (`_gap_word`)."""
+    return rf"(?P<gap{next(_GAP_NAMES)}>(?:\w+ ){{{least},{most}}})"
+
+
+def gap_word() -> str:
+    """One word of any kind in a rule ("hvad er en <word>"), as a gap: the word is for the figure or a place."""
+    return rf"(?P<gap{next(_GAP_NAMES)}>\w+)"
+
 
 _NUMW = "|".join(sorted((w for w in NUMBER_WORDS if w not in {"en", "et"}), key=len, reverse=True))
 SUPERLATIVE_DESC = r"(?:hoejeste?|stoerste?|flest|mest|dyreste?|hurtigst\w*|oeverste?|topp\w*|taetteste?)"
@@ -19,8 +40,9 @@ CUES: dict[str, list[str]] = {
     "definition": [
         r"\bhvad betyder\b", r"\bbetydning(?:en)? af\b", r"\bdefiner\w*", r"\bdefinition\w*",
         r"\bhvad daekker\b", r"\bhvad indgaar\b", r"\bhvad (?:menes|forstaas) (?:der )?med\b",
-        r"\bhvordan (?:\w+ ){0,6}(?:defineret|opgjort|beregnet|udregnet|maalt|defineres|opgoeres|beregnes|udregnes)\b",
-        r"\bforklar\w*\b", r"\bhvad er (?:et|en) \w+\b(?= ?$)", r"\bhvad vil det sige\b",
+        r"\bhvordan " + gap(0, 6)
+        + r"(?:defineret|opgjort|beregnet|udregnet|maalt|defineres|opgoeres|beregnes|udregnes)\b",
+        r"\bforklar\w*\b", r"\bhvad er (?:et|en) " + gap_word() + r"\b(?= ?$)", r"\bhvad vil det sige\b",
     ],
     "overview": [
         r"\boverblik\w*", r"\bnoegletalsrapport\w*", r"\bprofil\w*", r"\bhvordan staar det til\b",
@@ -30,16 +52,16 @@ CUES: dict[str, list[str]] = {
     ],
     "savings": [
         r"\bspare\w*", r"\bbesparelse\w*", r"\braaderum\w*",
-        r"\bhvis (?:vi|de|den|kommunen|\w+) (?:laa|laege|var|havde|brugte)\b",
-        r"\bhvis (?:\w+ ){1,8}(?:laa|laege|svarede) (?:paa|til|som)\b",
+        r"\bhvis " + gap(1, 1) + r"(?:laa|laege|var|havde|brugte)\b",  # "hvis vi/Aarhus lå ..."
+        r"\bhvis " + gap(1, 8) + r"(?:laa|laege|svarede) (?:paa|til|som)\b",
         r"\bpaa niveau med\b", r"\bpotentiale\w*", r"\bfrigoere\w*", r"\bhente\w* hjem\b", r"\beffektivisering\w*",
     ],
     "rank": [
         r"\btop ?(?:\d{1,2}|" + _NUMW + r")\b", r"\brang\w*", r"\bplacering\w*", r"\bnr\.? hvad\b",
         r"\bnummer hvad\b", r"\bhvor(?:dan)? (?:i raekken|placerer)\b",
-        r"\b(?:hvilke|hvilken|hvem|hvor) (?:\w+ ){0,10}" + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
+        r"\b(?:hvilke|hvilken|hvem|hvor) " + gap(0, 10) + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
         r"\bkommuner(?:ne)? med (?:de |den )?" + f"(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC})\\b",
-        r"\bde (?:\d{1,2}|" + _NUMW + r") (?:\w+ ){0,3}kommuner\b", r"\bhoejest\b|\blavest\b",
+        r"\bde (?:\d{1,2}|" + _NUMW + r") " + gap(0, 3) + r"kommuner\b", r"\bhoejest\b|\blavest\b",
     ],
     "distribution": [
         r"\balle (?:landets |98 |danske )?kommuner\w*", r"\bpaa et (?:danmarks)?kort\b", r"\bkort over\b",
@@ -53,10 +75,11 @@ CUES: dict[str, list[str]] = {
         r"\baar for aar\b", r"\btrend\w*", r"\bforloeb\w*", r"\bvokset\b",
     ],
     "compare": [
-        r"\bsammenlign\w*", r"\bi forhold til\b", r"\bligger (?:\w+ ){0,3}(?:hoejt|lavt|over|under|hoejere|lavere)\b",
+        r"\bsammenlign\w*", r"\bi forhold til\b",
+        r"\bligger " + gap(0, 3) + r"(?:hoejt|lavt|over|under|hoejere|lavere)\b",
         r"\b(?:hoejere|lavere|stoerre|mindre|dyrere|billigere) end\b", r"\b(?:over|under) (?:lands)?gennemsnit\w*",
         r"\bsammenholdt med\b", r"\bift\b", r"\bversus\b", r"\bvs\b", r"\bforskel(?:len|le)?\b", r"\bmodsat\b",
-        r"\bholder (?:\w+ )?mod\b",
+        r"\bholder " + gap(0, 1) + r"mod\b",
     ],
 }
 
@@ -64,7 +87,7 @@ COMPARISON: dict[str, list[str]] = {
     "neighbours": [r"\bnabo\w*", r"\bomegnskommune\w*", r"\bkommunerne omkring\b", r"\bomkringliggende\w*",
                    r"\bnaerliggende\w*", r"\bgraenser op til\b"],
     "similar": [r"\blignende kommune\w*", r"\bsammenlignelige\w*", r"\bkommuner (?:som|der) ligner\b",
-                r"\bligner (?:os|\w+)\b", r"\bsammenligningskommune\w*", r"\btilsvarende kommune\w*",
+                r"\bligner (?:os\b|" + gap_word() + r"\b)", r"\bsammenligningskommune\w*", r"\btilsvarende kommune\w*",
                 r"\bkommuner af samme (?:stoerrelse|type)\b", r"\bsamme (?:type|slags) kommune\w*"],
     "country": [r"\blandsgennemsnit\w*", r"\bhele landet\b", r"\blandsplan\b", r"\bgennemsnittet\b",
                 r"\bgennemsnit\b", r"\bgennemsnitlige?\b", r"\bresten af landet\b", r"\blandets?\b", r"\bdanmark\b",
@@ -75,6 +98,14 @@ COMPARISON: dict[str, list[str]] = {
     "regions": [r"\bregioner\w*", r"\b(?:hver|hvert|hvilken|hvilke|samtlige) (?:enkelt )?region\b",
                 r"\b(?:pr|per) region\b", r"\bregion for region\b", r"\bregionsvis\w*", r"\bregionsniveau\w*"],
 }
+
+# Words of change: a figure that went up or down over the years ("steget", "stigningen", "vokset", "øget",
+# "faldet", "ændringen", "udviklingen", "hævet", "sænket"), in any inflection. A ranking with one of them ranks
+# by how much the figure changed, which is another question than a ranking of its level.
+CHANGE = (r"\b(?:stig\w*|steg(?:et|ne)?|voks(?:e|er|ede|et)|(?:til)?vaekst\w*|udvikl\w*|(?:for)?aendr\w*"
+          r"|(?:for)?oeg(?:e|er|es|et|ede|else\w*|ning\w*)|(?<!saa )fald(?:et|er|t|ende|ne)?|mindsk\w*"
+          r"|(?:frem|tilbage|ned)gang\w*|forbedr\w*|forvaerr\w*|haev(?:e|er|es|et|ede)|saenk(?:e|er|es|et|ede|ning\w*)"
+          r"|reducer\w*|nedsat(?:te)?|nedsaet\w*)\b")
 
 BENCHMARK_QUARTILE = [r"\bkvartil\w*", r"\bbilligste\b", r"\bmest effektive\b", r"\bbedste 25\b",
                       r"\bde 25 (?:pct|procent)\b", r"\blaveste fjerdedel\b", r"\bde bedste\b"]
@@ -110,7 +141,11 @@ _GREET_RX = re.compile(GREETING)
 _FOLLOW_RX = re.compile(FOLLOW_UP)
 _DESC_RX = re.compile(rf"\b{SUPERLATIVE_DESC}\b")
 _ASC_RX = re.compile(rf"\b{SUPERLATIVE_ASC}\b")
+_CHANGE_RX = re.compile(CHANGE)
 _ORDER_RX = re.compile(rf"\b(?:{SUPERLATIVE_DESC}|{SUPERLATIVE_ASC}) foerst\b")  # "laveste først": the order
+# Every steering rule, to tell whether one word in a gap is a cue word of its own.
+_CUE_WORD_RX = _compile([*(r for rules in (*CUES.values(), *COMPARISON.values()) for r in rules),
+                         *BENCHMARK_QUARTILE, SUPERLATIVE_DESC, SUPERLATIVE_ASC])
 
 
 @dataclass(frozen=True)
@@ -164,12 +199,36 @@ def span_ids(owner: list[int], start: int, end: int) -> frozenset[int]:
     return frozenset(owner[j] for j in range(start, end) if owner[j] >= 0)
 
 
+def _gap_word(word: str) -> bool:
+    """A word in a rule's gap that the rule may count as its own: a function word ("har", "den", "kommuner")
+    or a word the cue tables know on its own (a superlative, "vokset", "landets"). Content words are not."""
+    return is_function_word(_tok(word)) or bool(_CUE_WORD_RX.fullmatch(word))
+
+
+def _tok(word: str) -> Tok:
+    """A token again from its folded form in the shaped text (a word or a number; ages never fill a gap)."""
+    return Tok(word, word, word, "word" if word[:1].isalpha() else "num", 0, len(word))
+
+
 def _all(rx: re.Pattern[str], text: str, owner: list[int]) -> tuple[str, frozenset[int]] | None:
+    """The first match's words and the tokens of every match, without the free words of their gaps."""
     ms = [m for m in rx.finditer(text) if m.end() > m.start()]
     if not ms:
         return None
-    ids = frozenset(i for m in ms for i in span_ids(owner, m.start(), m.end()))
-    return ms[0].group(0), ids
+    words = text.split(" ")
+    gaps = [g for name, g in rx.groupindex.items() if name.startswith("gap")]
+    ids: set[int] = set()
+    for m in ms:
+        free = {i for g in gaps if m.start(g) >= 0 for i in _free(words, span_ids(owner, m.start(g), m.end(g)))}
+        ids |= span_ids(owner, m.start(), m.end()) - free
+    return ms[0].group(0), frozenset(ids)
+
+
+def _free(words: list[str], gap_ids: frozenset[int]) -> set[int]:
+    """The words of a gap the rule does not take: content words, and a function word just before one, so the
+    accounting quotes the user's phrase ("på Fyn")."""
+    free = {i for i in gap_ids if not _gap_word(words[i])}
+    return free | {i - 1 for i in free if i - 1 in gap_ids and is_function_word(_tok(words[i - 1]))}
 
 
 def find(text: str, table: str) -> list[Cue]:
@@ -193,6 +252,12 @@ def consumed(text: str) -> frozenset[int]:
         if hit:
             ids |= hit[1]
     return frozenset(ids)
+
+
+def change(text: str) -> frozenset[int]:
+    """The tokens that speak of change ("steget", "vokset mest", "den største stigning")."""
+    hit = _all(_CHANGE_RX, text, owners(text))
+    return hit[1] if hit else frozenset()
 
 
 def rank_order(text: str) -> str | None:

@@ -72,6 +72,12 @@ SAVINGS_DEFAULT = ("Jeg har regnet på {name}, som KL's råderumsberegning tager
 UNUSED = ("Jeg forstod ikke {words} i spørgsmålet, og {what} skelner ikke efter det. "
           "Vil du se tallet uden det, eller mente du noget af det her?")
 UNUSED_OPEN = "Jeg forstod ikke {words} i spørgsmålet."
+# The question says how its number is measured, and the figure it names is measured otherwise (intents/measure.py)
+MEASURE = ("Du spørger om {asked}, men nøgletallet »{label}« er opgjort {measured}. Vil du se det tal, eller "
+           "mente du noget af det her?")
+MEASURE_ASKED = {"count": "et antal (»{words}«)", "total": "et samlet tal (»{words}«)",
+                 "money": "et samlet beløb (»{words}«)", "per": "tallet »{words}«", "gross": "»{words}«",
+                 "net": "»{words}«", "polarity": "dem med »{words}«"}
 NO_FIGURE = "Jeg har ikke et nøgletal for {words}."
 RELATED = "Måske kan et af disse beslægtede nøgletal bruges:"
 
@@ -80,3 +86,8 @@ def quote_list(words: list[str]) -> str:
     """»a«, »b« og »c«: the user's own words, quoted the Danish way."""
     quoted = [f"»{w}«" for w in dict.fromkeys(words)]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " og " + quoted[-1]
+
+
+# A ranking by how much a figure changed (intents/slots.py): the rankings rank the level of one year only.
+RANK_CHANGE = ("Jeg kan endnu ikke rangere {units} efter, hvor meget {what} har ændret sig{period} – kun efter "
+               "niveauet i ét år, fx »{rank}«. Vil du i stedet se udviklingen {where}?")

@@ -14,16 +14,17 @@ from rapidfuzz import fuzz, process
 
 from intents import cues
 from intents import messages as msg
-from intents.accounting import YEAR_START_KEY, Leftover, is_function_word, leftovers, metric_keys
+from intents.accounting import YEAR_START_KEY, Leftover, is_function_word, leftovers, metric_keys, within
 from intents.figures import FigureChoice, FigureIndex, period_form
 from intents.language import is_english
 from intents.lexicon import STOPWORDS, Lexicon
+from intents.measure import Claim, MeasureCheck, claims
 from intents.places import CHRISTIANSOE, Place, PlaceMatcher, PlaceScan
 from intents.result import Draft, ParseResult, Step
 from intents.slots import Slots, resolve
 from intents.text import MAX_CHARS, Tok, clean, fold, tokenize
 from intents.timeexpr import TimeHit, find_years
-from semantic_layer.model import Catalog
+from semantic_layer.model import Catalog, Metric
 from semantic_layer.spec import Comparison, ComparisonKind, MetricRef, Operation, QuerySpec
 
 # The figure a råderum question is about when it names no area (KL's Råderumsbenchmark starts here).
@@ -38,6 +39,9 @@ WORD_ACCEPT = 85.0
 WORD_MARGIN = 4.0
 # How far below the best fit a figure like the previous turn's may score and still win in a follow-up.
 FOLLOW_MARGIN = 2.5
+# Words of a label that say how the figure is measured (intents/measure.py), not what it is about.
+MEASURE_WORDS = ("antal", "antallet", "andel", "andelen", "pr", "per", "alt", "samlet", "samlede", "indbygger",
+                 "indbyggere", "indb", "gennemsnit", "gns", "kvartal", "kvartaler", "januar", "sum", "årlig")
 GENERIC_WORDS = ("pris", "prisen", "udgift", "udgifter", "takst", "taksten", "antal", "andel", "andelen", "tal")
 
 
@@ -71,6 +75,7 @@ class Parser:
         self.catalog = catalog
         self.lex = Lexicon()
         self.figures = FigureIndex(catalog, self.lex)  # first: it fills the compound lexicon
+        self.measure = MeasureCheck(self.lex)
         self.places = PlaceMatcher(self.lex, places)
         self.generic_keys = frozenset(k for w in GENERIC_WORDS for k in self.lex.word_keys(w))
         self.place_by_code = {p.code: p for p in places if p.code != CHRISTIANSOE}
@@ -157,7 +162,8 @@ class Parser:
         cmps = {c.kind: c for c in cues.find(text, "cmp")}
         if fig.tokens:  # a word of the figure's own name ("gennemsnitlig klassekvotient") is no cue
             cmps = {k: c for k, c in cmps.items() if not c.token_ids <= fig.tokens}
-        fig = self._best_accounted(fig, toks, set(scan.used), time, ops, cmps, text, extra, gone)
+        claimed = claims(toks)
+        fig = self._best_accounted(fig, toks, set(scan.used), time, ops, cmps, text, extra, gone, claimed)
         if context is not None and context.metric and cues.is_follow_up(text):
             fig = self._like_context(fig, toks, set(scan.used), context.metric.id, extra)
             fig = self._age_sibling(fig, toks, context.metric.id)
@@ -196,7 +202,37 @@ class Parser:
             draft.step(lo.words, "ikke brugt", "unused")
         if left:
             return self._unused(q, toks, used, spec, draft, fig, slots, left)
+        if spec is not None and spec.metric and spec.operation not in {Operation.DEFINITION, Operation.OVERVIEW}:
+            metric = self.catalog.get(spec.metric.id)
+            mismatched = self.measure.conflicts(claimed, metric, toks) if metric else []
+            if metric is not None and mismatched:
+                return self._mismatch(q, spec, metric, mismatched, toks, scan, draft)
         return self._finish(q, spec, draft, fig, slots)
+
+    def _mismatch(self, q: str, spec: QuerySpec, metric: Metric, wrong: list[Claim], toks: list[Tok],
+                  scan: PlaceScan, draft: Draft) -> ParseResult:
+        """The question says how its number is measured ("hvor mange", "i alt", "pr. modtager", "brutto") and the
+        figure is measured otherwise: ask back with the figure as it is and the figures that do meet the claims."""
+        claim = wrong[0]
+        measured = self.measure.measured(metric, claim.kind)
+        asked = msg.MEASURE_ASKED[claim.kind].format(words=claim.said(q))
+        draft.step(claim.said(q), f"passer ikke til {metric.label}", "unused")
+        options = [msg.render(spec, self.catalog, self.names)]
+        best, _ = self.figures.hits(toks, set(scan.used))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[0] in self.figures.discontinued, kv[0]))
+        for mid, hit in ranked:
+            other = self.catalog.get(mid)
+            if mid == metric.id or other is None or hit.matched < 1.0 or mid in self.figures.discontinued \
+                    or not self._same_subject(toks, [metric.id], mid):
+                continue  # only figures about what the question is about, measured as it says
+            if not self.measure.conflicts(wrong, other, toks) and not self.measure.conflicts(
+                    claims(toks), other, toks):
+                options.append(self._option(spec, mid))
+            if len(options) >= 4:
+                break
+        question = msg.MEASURE.format(asked=asked, label=metric.label, measured=measured)
+        return ParseResult("clarify", None, question, tuple(dict.fromkeys(options)), steps=tuple(draft.steps),
+                           notes=tuple(dict.fromkeys(draft.notes)))
 
     def _correct_words(self, toks: list[Tok], places: set[int]) -> tuple[list[Tok], list[tuple[str, str]]]:
         """A misspelt catalog word ("udskrivningsprocnet") is corrected when one word is clearly meant,
@@ -232,7 +268,8 @@ class Parser:
 
     def _best_accounted(self, fig: FigureChoice, toks: list[Tok], places: set[int], time: TimeHit | None,
                         ops: dict[str, cues.Cue], cmps: dict[str, cues.Cue], text: str,
-                        extra: frozenset[str], gone: frozenset[str] = frozenset()) -> FigureChoice:
+                        extra: frozenset[str], gone: frozenset[str] = frozenset(),
+                        claimed: list[Claim] | None = None) -> FigureChoice:
         """Among figures that fit about equally well, the one that accounts for every word of the question
         wins ("indbyggere over 80" is the count of 80+-year-olds, not the population): a figure that
         leaves words unused is a different question."""
@@ -252,17 +289,57 @@ class Parser:
         if len(pool) < 2:
             return fig
         # an explicit age group left unused weighs more than a word: "småbørn på 0-5 år" is the 0-5-year-olds
-        residual = {m: sum(2 if lo.has_age else 1 for lo in leftovers(toks, base | best[m].tokens, self.lex,
-                                                                       self._figure_keys(m))) for m in pool}
+        # a word the figure matched only in part ("procent" of "udskrivningsprocenten") is not accounted for by it
+        whole = {m: frozenset(i for i in best[m].tokens if toks[i].kind != "word"
+                              or within(self.lex, toks[i], self._figure_keys(m))) for m in pool}
+        words = {m: sum(2 if lo.has_age else 1 for lo in leftovers(toks, base | whole[m], self.lex,
+                                                                    self._figure_keys(m))) for m in pool}
+        residual = dict(words)
+        for m in pool:  # a figure measured otherwise than the question says ("pr. indbygger", "i alt") is further off
+            metric = self.catalog.get(m)
+            if claimed and metric is not None:
+                residual[m] += len(self.measure.conflicts(claimed, metric, toks))
         low = min(residual.values())
         winners = [m for m in pool if residual[m] == low]
         current = fig.metric if fig.status == "chosen" else None
         if len(winners) != 1 or winners[0] == current or (current is not None and residual[current] == low):
             return fig
         pick = winners[0]
+        by_words = [m for m in pool if words[m] == min(words.values())]
+        if by_words != [pick] and (current is None or not self._same_subject(toks, named, pick)):
+            # the measure alone may move a chosen figure to another of its subject, never to a broader one, nor
+            # settle a term the catalog declares ambiguous ("ældre": the 65+ share, the 80+ count, ...)
+            return fig
         hit = best[pick]
         return FigureChoice("chosen", pick, " ".join(toks[i].text for i in sorted(hit.tokens)),
                             tokens=hit.tokens)
+
+    def _same_subject(self, toks: list[Tok], named: list[str], pick: str) -> bool:
+        """Whether `pick`'s label names every word of the question that the named figures' labels name (the
+        measure words aside): "personbiler" count and rate are one subject; all reported crimes are broader
+        than "voldsforbrydelser"."""
+        def label_keys(metric_id: str) -> frozenset[str]:
+            m = self.catalog.get(metric_id)
+            return metric_keys(self.lex, (m.label, m.short_name)) if m else frozenset()
+
+        asked: set[str] = set()
+        for tok in toks:
+            if tok.kind == "word" and not is_function_word(tok):
+                asked |= self.lex.word_keys(tok.low)
+                for part in self.lex.token_parts(tok, question=True):
+                    asked |= part
+        common = frozenset.intersection(*(label_keys(m) for m in named)) if named else frozenset()
+        need = (asked & common) - self._measure_keys
+        if not need:  # the figure was named by a synonym ("ufaglærte"): the pick must name a word asked itself
+            return bool((asked - self._measure_keys) & label_keys(pick))
+        return need <= label_keys(pick)
+
+    @property
+    def _measure_keys(self) -> frozenset[str]:
+        """Keys of the words that say how a figure is measured, not what it is about."""
+        if not hasattr(self, "_measure_cache"):
+            self._measure_cache = frozenset(k for w in MEASURE_WORDS for k in self.lex.word_keys(w))
+        return self._measure_cache
 
     def _like_context(self, fig: FigureChoice, toks: list[Tok], places: set[int], previous: str,
                       extra: frozenset[str]) -> FigureChoice:
@@ -430,6 +507,8 @@ class Parser:
         if spec is not None:
             return ParseResult("spec", spec, steps=steps, notes=notes)
         missing = slots.missing
+        if slots.ask is not None:  # the slots' own question and options (a ranking by change, intents/slots.py)
+            return ParseResult("clarify", None, slots.ask[0], slots.ask[1], steps=steps)
         if missing == "contradiction":
             return self._contradiction(slots, steps)
         if missing == "year":

@@ -62,8 +62,12 @@ class Slots:
     extra: dict[str, object] = field(default_factory=dict)
     used: set[int] = field(default_factory=set)  # tokens the slot rules consumed (e.g. the "5" of a top 5)
     context_year: int | None = None  # the year the previous answer showed (for "det år" after a latest year)
+    # A clarification the slot rules wrote whole: the question and complete questions to offer (a ranking by change)
+    ask: tuple[str, tuple[str, ...]] | None = None
 
     def municipality_question(self, catalog: Catalog) -> str:
+        if self.ask is not None:
+            return self.ask[0]
         p = self.partial
         if p is not None and p.comparison.kind == ComparisonKind.NEIGHBOURS:
             return msg.WHICH_MUNICIPALITY_NEIGHBOURS
@@ -165,12 +169,14 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
     if op == Operation.DISTRIBUTION:
         spec_args["rank_region"] = _scope_region(s, regions, munis, ctx if follow else None, d)
     if op == Operation.SAVINGS:
-        spec_args["benchmark"] = _benchmark(s, ctx if follow else None, d)
+        spec_args["benchmark"] = _benchmark(s, ctx if follow else None, d, munis)
         spec_args["comparison"] = Comparison()
     partial = QuerySpec(**spec_args)  # type: ignore[arg-type]
     s.partial = partial
     if "year_unknown" in s.extra:
         s.missing = "year"
+        return None
+    if op == Operation.RANK and _rank_change(s, partial, catalog):
         return None
     if not metrics and not munis and op in NEEDS_PLACE and s.fig.status != "clarify" and s.cmps:
         s.missing = "municipality"
@@ -242,10 +248,48 @@ def _regions_spec(s: Slots, d: Draft, catalog: Catalog, ctx: QuerySpec | None, m
     if "year_unknown" in s.extra:
         s.missing = "year"
         return None
+    if op == Operation.RANK and _rank_change(s, spec, catalog):
+        return None
     if not metrics:
         s.missing = "metric"
         return None
     return spec
+
+
+def _rank_change(s: Slots, rank: QuerySpec, catalog: Catalog) -> bool:
+    """A ranking by how much the figure changed ("Hvilke kommuner er vokset mest", "den største stigning"):
+    words of change that are not the figure's own name. The compiler ranks levels only, so never rank the
+    level then: ask, offering what can be answered, the ranking of one year and the development over the
+    years asked (in a municipality named, or an example one). True when it asks."""
+    words = cues.change(s.text) - s.fig.tokens
+    if not words:
+        return False
+    s.used |= words  # understood: the question back says what cannot be done with them
+    regions = rank.comparison.kind == ComparisonKind.REGIONS
+    latest = Years.single(rank.years.end) if rank.years.kind == "range" and rank.years.end else Years()
+    level = rank.model_copy(update={"years": latest, "municipalities": ()})
+    if not level.metrics:  # no one figure named: the examples use the first it may be, or a common one
+        first = next((m for m in (*s.fig.candidates, *msg.COMMON_FIGURES) if catalog.get(m)), None)
+        if first is not None:
+            level = level.model_copy(update={"metrics": (MetricRef(id=first),)})
+    years = rank.years if rank.years.kind in {"range", "last_n"} else TREND_DEFAULT
+    trend = QuerySpec(operation=Operation.TREND, metrics=level.metrics, years=years,
+                      comparison=Comparison(kind=ComparisonKind.REGIONS) if regions else Comparison())
+    places = [] if regions else (list(rank.municipalities[:2]) or [msg.EXAMPLE_PLACES[0]])
+    trends = [trend.model_copy(update={"municipalities": (code,)}) for code in places] or [trend]
+    names = {p.code: p.name for p in s.place_by_code.values()} | s.region_names | {NATIONAL_CODE: "hele landet"}
+    m = catalog.get(rank.metric.id) if rank.metric else None
+    example = msg.render(level, catalog, names)
+    question = msg.RANK_CHANGE.format(units="regionerne" if regions else "kommunerne",
+                                      what=m.forms.definite if m else s.fig.words or "nøgletallet",
+                                      period=msg.years_phrase(rank.years), rank=example,
+                                      where="i regionerne" if regions else "i én kommune")
+    s.ask = (question, tuple(dict.fromkeys([example, *(msg.render(t, catalog, names) for t in trends)])))
+    # Until the parser offers `ask` whole, the development is the question it can complete: it asks for the
+    # municipality (or, for the regions, offers their development) with the question above.
+    s.partial = trends[0]
+    s.missing = "municipality"
+    return True
 
 
 def _period_form(metric_id: str, years: Years, catalog: Catalog, d: Draft) -> str:
@@ -406,7 +450,7 @@ def _scope_region(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec
     return region
 
 
-def _benchmark(s: Slots, ctx: QuerySpec | None, d: Draft) -> Benchmark:
+def _benchmark(s: Slots, ctx: QuerySpec | None, d: Draft, munis: list[int] | None = None) -> Benchmark:
     q = cues.quartile(s.text)
     if q:
         d.step(q, "de billigste 25 % af kommunerne (laveste kvartil)", "comparison")
@@ -417,7 +461,14 @@ def _benchmark(s: Slots, ctx: QuerySpec | None, d: Draft) -> Benchmark:
     if "region" in s.cmps or s.scan.regions:
         d.step("regionen", "regionens niveau", "comparison")
         return Benchmark.REGION
-    if ctx is not None and ctx.operation == Operation.SAVINGS and "country" not in s.cmps:
+    named = list(dict.fromkeys(munis or []))
+    if len(named) == 2 and not q and "country" not in s.cmps:
+        # "hvis de lå på niveau med Frederikshavn": the second municipality named is the level measured against
+        other = s.place_by_code[named[1]].name if named[1] in s.place_by_code else _name(s, named[1])
+        d.step(other, f"niveauet i {other}", "comparison")
+        return Benchmark.MUNICIPALITY
+    if ctx is not None and ctx.operation == Operation.SAVINGS and "country" not in s.cmps \
+            and ctx.benchmark != Benchmark.MUNICIPALITY:
         return ctx.benchmark
     d.step(s.cmps["country"].words if "country" in s.cmps else "(ingen målestok nævnt)", "landsgennemsnittet",
            "comparison" if "country" in s.cmps else "default")

@@ -99,7 +99,9 @@ def question(spec: QuerySpec, catalog: Catalog, names: dict[int, str]) -> str:
     if op == Operation.DISTRIBUTION:
         return f"Vis {definite} for alle kommuner{scope}{yrs}"
     if op == Operation.SAVINGS:
-        return f"Hvor meget kunne {place} spare på {definite}, hvis de lå på landsgennemsnittet?"
+        other = names.get(spec.municipalities[1], "") if spec.benchmark == Benchmark.MUNICIPALITY else "regionen"
+        level = savings_level(spec.benchmark, other)
+        return f"Hvor meget kunne {place} spare på {definite}, hvis de lå på {level}{yrs}?"
     if op == Operation.TREND:
         return f"Hvordan har {definite} i {place} udviklet sig{yrs or ' de seneste 10 år'}?"
     if op == Operation.COMPARE or len(spec.municipalities) > 1:
@@ -434,6 +436,7 @@ _SAVINGS_AGAINST = {  # benchmark -> (against what, in "mod …"), (the level, i
     Benchmark.REGION: ("et gennemsnit på {value} i {region}", "gennemsnittet i {region}"),
     Benchmark.LOWEST_QUARTILE: ("{value} ved den laveste kvartil (grænsen for den fjerdedel af kommunerne, der "
                                 "ligger lavest)", "den laveste kvartil"),
+    Benchmark.MUNICIPALITY: ("{value} i {region}", "niveauet i {region}"),
 }
 
 

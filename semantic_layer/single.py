@@ -62,6 +62,10 @@ class SinglePlan:
                 "comparison": Comparison(kind=ComparisonKind.REGION, region_code=regions[0]),
                 "operation": Operation.COMPARE if spec.operation == Operation.VALUE else spec.operation})
         self.spec = spec
+        # Råderum against another municipality: the subject is the first; the second is the benchmark's member
+        self.against = spec.municipalities[1] if spec.operation == Operation.SAVINGS \
+            and spec.benchmark == Benchmark.MUNICIPALITY else None
+        self.subjects = spec.municipalities[:1] if self.against is not None else spec.municipalities
         self.metric = metric
         self.published = published_national
         self.fig = lit(metric.label)
@@ -91,7 +95,7 @@ class SinglePlan:
     # -- members and years -----------------------------------------------------------------------
     def _members(self) -> exp.Expr | None:
         """Predicate on cells `o`/`mu` choosing the municipalities; None means all 98."""
-        spec, subjects = self.spec, self.spec.municipalities
+        spec, subjects = self.spec, self.subjects
         code = col("municipality_code", "o")
         if self.national_only:
             return exp.false()
@@ -118,6 +122,8 @@ class SinglePlan:
                 col("municipality_code").eq(subject), copy=False).subquery()
             # The subject stays in the answer even when compared with another region.
             return exp.or_(code.eq(subject), col("region_code", "mu").eq(self.region.copy()), copy=False)
+        if self.against is not None:  # the subject and the municipality it is measured against
+            return code.isin(subject, lit(self.against), copy=False)
         if kind == ComparisonKind.SIMILAR:
             self.group_label = "similar"  # a code, as "neighbours"
             self.ctes.append(("similar", self._similar(subjects[0], spec.comparison.similar_n)))
@@ -195,7 +201,7 @@ class SinglePlan:
         """The cells of the chosen municipalities and periods, with each municipality's name. A yearly figure's
         cells carry the name (observations.municipality, copied at build), so no join is needed unless the
         members are chosen by region; a quarterly figure's name comes from municipalities."""
-        subjects = self.spec.municipalities
+        subjects = self.subjects
         members = self._members()
         role = (exp.Case().when(col("municipality_code", "o").isin(*codes(subjects), copy=False), lit("subject"))
                 .else_(lit("member")) if subjects else lit("member"))
@@ -348,9 +354,13 @@ class SinglePlan:
                                       n_values=exp.func("count", col("value", "e")),
                                       n_members=exp.Count(this=exp.Star()), quarter=col("quarter", "e")))
                     .from_(everyone.subquery("e"), copy=False).group_by(*self._period("e"), copy=False))
-        source = "nat" if benchmark == Benchmark.COUNTRY else "grp"
-        return select(*[col(c) if c != "role" else lit("benchmark").as_("role", copy=False)
-                        for c in self.columns]).from_(source, copy=False)
+        source = "nat" if benchmark == Benchmark.COUNTRY else "cells" if benchmark == Benchmark.MUNICIPALITY \
+            else "grp"
+        query = select(*[col(c) if c != "role" else lit("benchmark").as_("role", copy=False)
+                         for c in self.columns]).from_(source, copy=False)
+        if benchmark == Benchmark.MUNICIPALITY:  # the other municipality's own cell
+            query = query.where(col("role").eq(lit("member")), copy=False)
+        return query
 
     def _savings(self) -> exp.Expression:
         """(own value - benchmark) x own denominator population, as KL's råderum."""

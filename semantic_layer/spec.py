@@ -40,6 +40,7 @@ class Benchmark(StrEnum):
     NEIGHBOURS = "neighbours"
     REGION = "region"
     LOWEST_QUARTILE = "lowest_quartile"
+    MUNICIPALITY = "municipality"  # another named municipality: the second of the spec's municipalities
 
 
 class _Frozen(BaseModel):
@@ -158,6 +159,15 @@ class QuerySpec(_Frozen):
             raise ValueError(f"a regions comparison cannot be a {self.operation.value}")
         if self.municipalities or self.comparison.region_code is not None or self.rank_region is not None:
             raise ValueError("a regions comparison covers all five regions and names no municipality or region")
+        return self
+
+    @model_validator(mode="after")
+    def _check_benchmark(self) -> QuerySpec:
+        """Råderum against another municipality ("hvis vi lå på niveau med Frederikshavn") names exactly two: the
+        subject first, then the municipality whose level it is measured against."""
+        if self.benchmark == Benchmark.MUNICIPALITY and (self.operation != Operation.SAVINGS
+                                                         or len(self.municipalities) != 2):
+            raise ValueError("a municipality benchmark is the second of exactly two municipalities of a råderum")
         return self
 
     @property

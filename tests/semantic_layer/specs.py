@@ -10,7 +10,7 @@ def metrics(*ids: str) -> tuple[MetricRef, ...]:
 
 
 SERVICE, TAX, POP = "serviceudgifter_pr_indb", "udskrivningsprocent", "indbyggertal"
-FREDENSBORG, ODENSE, LYNGBY = 210, 461, 173
+FREDENSBORG, ODENSE, LYNGBY, AARHUS = 210, 461, 173, 751
 SYDDANMARK = 1083
 
 NAMED_SPECS: dict[str, tuple[str, QuerySpec]] = {
@@ -48,6 +48,9 @@ NAMED_SPECS: dict[str, tuple[str, QuerySpec]] = {
     "savings_lowest_quartile": ("Råderum for Odenses serviceudgifter 2022 mod laveste kvartil",
                                 QuerySpec(operation="savings", metrics=metrics(SERVICE), municipalities=(ODENSE,),
                                           years=Years.single(2022), benchmark="lowest_quartile")),
+    "savings_municipality": ("Råderum for Odenses serviceudgifter 2022, hvis de lå på niveauet i Aarhus",
+                             QuerySpec(operation="savings", metrics=metrics(SERVICE), municipalities=(ODENSE, AARHUS),
+                                       years=Years.single(2022), benchmark="municipality")),
     "regions": ("De fem regioners serviceudgifter 2023 (vægtet med indbyggertal) og landstallet, i én sætning",
                 QuerySpec(operation="compare", metrics=metrics(SERVICE), comparison=Comparison(kind="regions"),
                           years=Years.single(2023))),

@@ -171,6 +171,28 @@ def test_savings_is_difference_times_population(name, compiler, warehouse):
         assert bench["value"] == pytest.approx(group["value"])
 
 
+def test_savings_against_another_municipality(compiler, warehouse):
+    """"Hvis Odense lå på niveauet i Aarhus": Aarhus's own cell is the benchmark; only Odense is the subject."""
+    rows = run(compiler, warehouse, NAMED_SPECS["savings_municipality"][1])
+    (own,) = by_role(rows, "subject")
+    (bench,) = by_role(rows, "benchmark")
+    (savings,) = by_role(rows, "savings")
+    assert own["municipality_code"] == savings["municipality_code"] == ODENSE
+    aarhus = warehouse.scalar("SELECT value FROM observations WHERE figure = 'Serviceudgifter pr. indb.' "
+                              "AND municipality_code = 751 AND year = 2022")
+    population = warehouse.scalar("SELECT persons FROM population_groups WHERE group_id = 'indbyggere' "
+                                  "AND municipality_code = 461 AND year = 2022")
+    assert (bench["municipality_code"], bench["value"]) == (751, aarhus)
+    assert savings["weight"] == population == 205_978
+    assert savings["value"] == pytest.approx((own["value"] - aarhus) * population, abs=1)
+
+
+@pytest.mark.parametrize("codes", [(ODENSE,), (ODENSE, 751, 101)])
+def test_a_municipality_benchmark_names_exactly_two(codes):
+    with pytest.raises(ValueError, match="exactly two"):
+        QuerySpec(operation="savings", metrics=metrics(SERVICE), municipalities=codes, benchmark="municipality")
+
+
 def test_savings_refused_for_unweighted_metric(compiler):
     spec = QuerySpec(operation="savings", metrics=metrics("socioekonomisk_indeks"), municipalities=(ODENSE,))
     with pytest.raises(CompileError):
