@@ -518,9 +518,13 @@ def _rank_text(spec, rows, metric, metric_of, names, group_label, ledger) -> str
     word = phrases.extreme(spec.rank_order)
     top = [r for r in ranked if r["rank"] <= spec.rank_n]
     scope = f" i {names.get(spec.rank_region, 'regionen')}" if spec.rank_region else ""
+    if spec.comparison.kind == ComparisonKind.NEIGHBOURS and spec.municipalities:
+        scope = phrases.among_neighbours(names.get(spec.municipalities[0], ""))
     items = ", ".join(phrases.rank_item(r["municipality"], value_text(r["value"], metric)) for r in top)
     order = phrases.rank_order(forms, year, word)
-    if spec.rank_n > len(top):
+    # fewer than asked have a value; among a municipality and its neighbours, fewer than asked may simply exist
+    lacking = any(r["value"] is None for r in rows if r["role"] in ("member", "subject"))
+    if spec.rank_n > len(top) and (spec.comparison.kind != ComparisonKind.NEIGHBOURS or lacking):
         items += phrases.rank_only(ledger.count("antal kommuner med tal", len(top), f"{len(top)} kommuner",
                                                 f"kommunerne{scope} med en værdi i {year}"))
     tied = [r["municipality"] for r in top if r["rank"] == top[-1]["rank"]] if len(top) > spec.rank_n else []

@@ -139,6 +139,9 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
             op = Operation.DEFINITION
         else:
             op = Operation.VALUE
+    if op == Operation.RANK and "neighbours" in s.cmps and not munis and ctx is not None and ctx.municipalities:
+        munis = list(ctx.municipalities[:1])  # "… blandt nabokommunerne" in a follow-up: the conversation's place
+        d.step("(forrige spørgsmål)", _name(s, munis[0]), "conversation")
     comparison = _comparison(s, op, munis, regions, ctx if follow else None, d)
     if op == Operation.VALUE and comparison.kind != ComparisonKind.NONE:
         op = Operation.COMPARE
@@ -184,8 +187,8 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
     if not metrics and op != Operation.OVERVIEW:
         s.missing = "metric"
         return None
-    if not munis and op in NEEDS_PLACE:
-        s.missing = "municipality"
+    if not munis and (op in NEEDS_PLACE or (op == Operation.RANK and "neighbours" in s.cmps)):
+        s.missing = "municipality"  # the neighbours of which municipality?
         return None
     return partial
 
@@ -327,6 +330,10 @@ def _inherited_op(s: Slots, ctx: QuerySpec, munis: list[int]) -> Operation:
 
 def _comparison(s: Slots, op: Operation, munis: list[int], regions: list[int], ctx: QuerySpec | None,
                 d: Draft) -> Comparison:
+    if op == Operation.RANK and "neighbours" in s.cmps and not regions:
+        # "Hvem ligger lavest blandt nabokommunerne?": the ranking of the municipality and its land neighbours
+        d.step(s.cmps["neighbours"].words, "rangeret blandt kommunen og dens nabokommuner", "comparison")
+        return Comparison(kind=ComparisonKind.NEIGHBOURS)
     if op in {Operation.RANK, Operation.DISTRIBUTION, Operation.DEFINITION, Operation.OVERVIEW}:
         return Comparison()
     kind, words, region = ComparisonKind.NONE, "", None

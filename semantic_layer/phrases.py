@@ -83,6 +83,8 @@ def question(spec: QuerySpec, catalog: Catalog, names: dict[int, str]) -> str:
     place = names.get(spec.subject, "") if spec.subject is not None else ""
     yrs = years_phrase(spec.years)
     scope = f" i {names[spec.rank_region]}" if spec.rank_region in names else ""
+    if spec.operation == Operation.RANK and spec.comparison.kind == ComparisonKind.NEIGHBOURS and place:
+        scope = among_neighbours(place)
     op = spec.operation
     if op == Operation.OVERVIEW:
         return f"Giv mig et overblik over {place}"
@@ -384,7 +386,10 @@ def national_trend_sentence(forms: Forms, direction: int, amount: str, named: bo
 
 
 def rank_top_sentence(forms: Forms, place: str, scope: str, adjective: str, year: When, value: str) -> str:
-    """"København har det højeste indbyggertal i 2024: 659.350."."""
+    """"København har det højeste indbyggertal i 2024: 659.350."; "Blandt Hvidovre og nabokommunerne har Rødovre
+    …"."""
+    if scope.startswith(" blandt "):
+        return sentence(f"B{scope[2:]} har {place} {forms.superlative(adjective)} i {year}: {value}")
     return sentence(f"{place}{scope} har {forms.superlative(adjective)} i {year}: {value}")
 
 
@@ -398,6 +403,11 @@ def rank_shared_sentence(forms: Forms, sharing: str, scope: str, place: str, adj
 def rank_list_sentence(forms: Forms, listed: str, scope: str, adjective: str, year: When, items: str) -> str:
     """"De 5 kommuner med den laveste udskrivningsprocent i 2022: Frederiksberg (22,80 %), …"."""
     return sentence(f"De {listed}{scope} med {forms.superlative(adjective)} i {year}: {items}")
+
+
+def among_neighbours(place: str) -> str:
+    """A ranking's scope: " blandt Hvidovre og nabokommunerne"."""
+    return f" blandt {place} og nabokommunerne"
 
 
 def rank_item(place: str, value: str) -> str:

@@ -99,6 +99,8 @@ class SinglePlan:
         code = col("municipality_code", "o")
         if self.national_only:
             return exp.false()
+        if spec.operation == Operation.RANK and spec.comparison.kind == ComparisonKind.NEIGHBOURS and subjects:
+            return self._neighbourhood(code, lit(subjects[0]))  # ranked among the subject and its neighbours
         if spec.operation in (Operation.RANK, Operation.DISTRIBUTION):
             return col("region_code", "mu").eq(lit(spec.rank_region)) if spec.rank_region else None
         kind = spec.comparison.kind
@@ -110,10 +112,7 @@ class SinglePlan:
         if kind == ComparisonKind.NEIGHBOURS or (spec.operation == Operation.SAVINGS
                                                  and spec.benchmark == Benchmark.NEIGHBOURS):
             self.group_label = "neighbours"  # a code: phrases.group_label words it
-            own = select(subject.copy().as_("municipality_code", copy=False))
-            others = (select(col("neighbour_code")).from_(ref("neighbours"), copy=False)
-                      .where(col("municipality_code").eq(subject), copy=False))
-            return code.isin(query=exp.union(own, others, distinct=False, copy=False), copy=False)
+            return self._neighbourhood(code, subject)
         if kind == ComparisonKind.REGION or (spec.operation == Operation.SAVINGS
                                              and spec.benchmark == Benchmark.REGION):
             self.group_label = "region"
@@ -131,6 +130,14 @@ class SinglePlan:
                              copy=False)
         self.only_subjects = True
         return code.eq(subject) if len(subjects) == 1 else code.isin(*codes(subjects), copy=False)
+
+    @staticmethod
+    def _neighbourhood(code: exp.Expression, subject: exp.Expression) -> exp.Expression:
+        """The subject and its land neighbours, as a predicate on `code`."""
+        own = select(subject.copy().as_("municipality_code", copy=False))
+        others = (select(col("neighbour_code")).from_(ref("neighbours"), copy=False)
+                  .where(col("municipality_code").eq(subject), copy=False))
+        return code.isin(query=exp.union(own, others, distinct=False, copy=False), copy=False)
 
     def _similar(self, subject: int, n: int) -> exp.Expression:
         """The subject and its n nearest by socio-economic index and log population (standardised)."""

@@ -171,6 +171,20 @@ def test_savings_is_difference_times_population(name, compiler, warehouse):
         assert bench["value"] == pytest.approx(group["value"])
 
 
+def test_rank_among_the_neighbours(compiler, warehouse):
+    """Ranked among the subject and its land neighbours only, by hand from observations and neighbours."""
+    rows = run(compiler, warehouse, NAMED_SPECS["rank_neighbours"][1])
+    by_hand = warehouse.query(
+        "SELECT o.municipality_code, o.value, rank() OVER (ORDER BY o.value) FROM observations AS o "
+        "WHERE o.figure = 'Udskrivningsprocent' AND o.year = 2023 AND (o.municipality_code = 173 OR "
+        "o.municipality_code IN (SELECT neighbour_code FROM neighbours WHERE municipality_code = 173)) "
+        "ORDER BY 3, 1").rows
+    assert len(by_hand) >= 4
+    assert [(r["municipality_code"], r["value"], r["rank"]) for r in rows] == [tuple(r) for r in by_hand]
+    (subject,) = by_role(rows, "subject")
+    assert subject["municipality_code"] == 173 and subject["weight"] == len(by_hand)
+
+
 def test_savings_against_another_municipality(compiler, warehouse):
     """"Hvis Odense lå på niveauet i Aarhus": Aarhus's own cell is the benchmark; only Odense is the subject."""
     rows = run(compiler, warehouse, NAMED_SPECS["savings_municipality"][1])
