@@ -42,6 +42,7 @@ _ELDERLY = frozenset({"aeldre", "pensionist", "pensionister", "oldborger", "oldb
 # "pr. region", "pr. kommune": one value per area (a grouping), no denominator.
 _GROUPING = frozenset({"region", "regionen", "kommune", "kommunen", "landsdel", "omraade"})
 _NEGATION = frozenset({"uden", "ikke", "ingen", "mangler", "manglende", "ekskl", "eksklusive", "undtagen"})
+_NEGATED_LABEL = re.compile(r"\b(?:uden|ikke|ekskl|excl|eksklusive|undtagen|ikke-\w+)\b")
 _AGE = re.compile(r"(\d{1,2})(?:-(\d{1,3}))?(\+)?")
 _PER = re.compile(r"\s(?:pr\.?|per)\s", re.IGNORECASE)  # " pr. " in a label (not " primærkom.")
 
@@ -74,6 +75,7 @@ def claims(toks: list[Tok]) -> list[Claim]:
     out: list[Claim] = []
     per = _per_phrases(toks)
     out += per
+    out += _negations(toks)
     shared = any(f in _SHARE or f.startswith("gennemsnit") for f in folds)
     # "i en klasse", "hver elev", "pr. 100", "ud af 100": a number per something, though no "pr. <word>"
     pairs = list(zip(folds, [*folds[1:], ""], strict=True))
@@ -104,6 +106,25 @@ def claims(toks: list[Tok]) -> list[Claim]:
             out.append(Claim("net", toks[i].text, (i,)))
     if per or shared or partitive or each:  # "i alt pr. 1.000", "hvor mange pr. elev", "hvor mange procent"
         out = [c for c in out if c.kind not in {"count", "total", "money"}]
+    return out
+
+
+# Between a negation and the word it negates ("ikke en videregående uddannelse", "uden et job")
+_ARTICLES = frozenset({"en", "et", "de", "den", "det", "nogen", "noget", "har", "er", "var", "have", "vaere"})
+
+
+def _negations(toks: list[Tok]) -> list[Claim]:
+    """"ikke almene", "ikke en videregående uddannelse": the content word a negation is about. A figure that
+    names that word without a negation of its own counts the opposite."""
+    out = []
+    for i, t in enumerate(toks):
+        if t.fold not in {"ikke", "uden"}:
+            continue
+        j = i + 1
+        while j < len(toks) and toks[j].fold in _ARTICLES:
+            j += 1
+        if j < len(toks) and toks[j].kind == "word" and not is_function_word(toks[j]):
+            out.append(Claim("negated", f"{t.text} {toks[j].text}", (j,), (t.start, toks[j].end)))
     return out
 
 
@@ -189,8 +210,13 @@ class MeasureCheck:
             return not self.is_ratio(metric) and metric.unit in {Unit.COUNT, Unit.KR, Unit.KM2}
         if claim.kind == "gross":
             return "brutto" in label or ("netto" not in label and "netto" not in metric.numerator.lower())
-        if claim.kind == "net":
-            return "brutto" not in label
+        if claim.kind == "net":  # net: the label, or the figure's numerator and definition, say so
+            return "brutto" not in label and "netto" in fold(f"{label} {metric.numerator} {metric.definition}")
+        if claim.kind == "negated":
+            if _NEGATED_LABEL.search(fold(metric.label)):
+                return True  # the figure counts those without (or excludes) something itself
+            label_keys = metric_keys(self.lex, (metric.label, metric.short_name))
+            return not any(self._named(toks[i], label_keys) for i in claim.tokens)
         if claim.kind == "per":
             return self._per_fits([toks[i] for i in claim.tokens], metric)
         return True

@@ -75,9 +75,13 @@ UNUSED_OPEN = "Jeg forstod ikke {words} i spørgsmålet."
 # The question says how its number is measured, and the figure it names is measured otherwise (intents/measure.py)
 MEASURE = ("Du spørger om {asked}, men nøgletallet »{label}« er opgjort {measured}. Vil du se det tal, eller "
            "mente du noget af det her?")
+TWO_FIGURES = ("Jeg viser ét nøgletal ad gangen (kun et overblik over en kommune viser flere): vil du se {first} "
+               "eller {second}?")
+MEASURE_NEGATED = ("Du spørger om »{words}«, men nøgletallet »{label}« tæller det modsatte. Vil du se det tal, eller "
+                   "mente du noget af det her?")
 MEASURE_ASKED = {"count": "et antal (»{words}«)", "total": "et samlet tal (»{words}«)",
                  "money": "et samlet beløb (»{words}«)", "per": "tallet »{words}«", "gross": "»{words}«",
-                 "net": "»{words}«", "polarity": "dem med »{words}«"}
+                 "net": "»{words}«", "polarity": "dem med »{words}«", "negated": "»{words}«"}
 NO_FIGURE = "Jeg har ikke et nøgletal for {words}."
 RELATED = "Måske kan et af disse beslægtede nøgletal bruges:"
 

@@ -135,7 +135,9 @@ class Parser:
         time = find_years(toks)
         ops = {c.kind: c for c in cues.find(text, "op")}
         # Råderum with no area named is about service expenditure, as in KL's Råderumsbenchmark.
-        extra = frozenset({"udgift"}) if "savings" in ops else frozenset()
+        # (not in a follow-up of a figure: "og hvis de lå som Slagelse?" keeps the conversation's figure)
+        extra = frozenset({"udgift"}) if "savings" in ops and not (
+            context is not None and context.metrics and cues.is_follow_up(text)) else frozenset()
         fig = self.figures.choose(toks, set(scan.used), q, extra)
         gone = self._ended_before(time)
         if fig.status in {"chosen", "clarify"} and gone & {fig.metric, *fig.candidates}:
@@ -150,6 +152,8 @@ class Parser:
             gone = frozenset()
         if extra and not fig.tokens and not (context and context.metrics):
             fig = self._savings_default()
+        elif extra and not fig.tokens:  # "hvor meget kunne de spare …?" names no figure: the conversation's
+            fig = FigureChoice(status="none")
         if self._generic_only(fig, toks, set(scan.used)):
             fig = FigureChoice(status="none")  # "prisen på en bolig": a bare "pris" must not pick a figure
         bare = [h for h in scan.regions if not h.words.casefold().startswith("region")]
@@ -203,11 +207,45 @@ class Parser:
         if left:
             return self._unused(q, toks, used, spec, draft, fig, slots, left)
         if spec is not None and spec.metric and spec.operation not in {Operation.DEFINITION, Operation.OVERVIEW}:
+            second = self._second_figure(toks, fig, scan, time, spec.metric.id)
+            if second is not None:
+                return self._two_figures(spec, second, draft)
             metric = self.catalog.get(spec.metric.id)
             mismatched = self.measure.conflicts(claimed, metric, toks) if metric else []
             if metric is not None and mismatched:
                 return self._mismatch(q, spec, metric, mismatched, toks, scan, draft)
         return self._finish(q, spec, draft, fig, slots)
+
+    def _second_figure(self, toks: list[Tok], fig: FigureChoice, scan: PlaceScan, time: TimeHit | None,
+                       chosen: str) -> str | None:
+        """Another figure the question names in full with words of its own ("serviceudgifterne pr. indbygger og
+        indbyggertallet"): the answer shows one figure, so the second must not vanish silently."""
+        if fig.status != "chosen" or not fig.tokens:
+            return None
+        taken = set(fig.tokens) | set(scan.used) | (set(time.token_ids) if time else set())
+        own = self.catalog.get(chosen)
+        # the chosen figure's own names: words of them are no second figure ("konkurrenceudsættelse administration")
+        names = metric_keys(self.lex, (own.label, own.short_name, *own.synonyms)) if own else frozenset()
+        best, _ = self.figures.hits(toks, set(scan.used))
+        for mid, hit in sorted(best.items(), key=lambda kv: -kv[1].score):
+            if mid == chosen or not hit.full or hit.matched < 1.0 or mid in self.figures.discontinued \
+                    or hit.tokens & taken or not hit.tokens:
+                continue
+            if all(toks[i].kind != "word" or is_function_word(toks[i]) or within(self.lex, toks[i], names)
+                   for i in hit.tokens):
+                continue
+            if any(toks[i - 1].fold in {"og", "samt", "plus"} for i in hit.tokens if i > 0):
+                return mid  # joined to the question by "og": a second figure asked for
+        return None
+
+    def _two_figures(self, spec: QuerySpec, second: str, draft: Draft) -> ParseResult:
+        other = self.catalog.get(second)
+        first = self.catalog.get(spec.metric.id) if spec.metric else None
+        question = msg.TWO_FIGURES.format(first=first.short_name if first else "", second=other.short_name
+                                          if other else "")
+        options = (msg.render(spec, self.catalog, self.names), self._option(spec, second))
+        return ParseResult("clarify", None, question, tuple(dict.fromkeys(options)), steps=tuple(draft.steps),
+                           notes=tuple(dict.fromkeys(draft.notes)))
 
     def _mismatch(self, q: str, spec: QuerySpec, metric: Metric, wrong: list[Claim], toks: list[Tok],
                   scan: PlaceScan, draft: Draft) -> ParseResult:
@@ -230,7 +268,8 @@ class Parser:
                 options.append(self._option(spec, mid))
             if len(options) >= 4:
                 break
-        question = msg.MEASURE.format(asked=asked, label=metric.label, measured=measured)
+        question = msg.MEASURE_NEGATED.format(words=claim.said(q), label=metric.label) if claim.kind == "negated" \
+            else msg.MEASURE.format(asked=asked, label=metric.label, measured=measured)
         return ParseResult("clarify", None, question, tuple(dict.fromkeys(options)), steps=tuple(draft.steps),
                            notes=tuple(dict.fromkeys(draft.notes)))
 

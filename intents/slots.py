@@ -75,10 +75,19 @@ class Slots:
         return msg.WHICH_MUNICIPALITY.format(what=m.short_name if m else "tallet")
 
 
+# "den højeste udskrivningsprocent", "de laveste serviceudgifter", "laveste 5": the extreme of a set of municipalities
+_EXTREME = re.compile(rf"(?:\b(?:den|det|de) |^)(?:{cues.SUPERLATIVE_DESC}|{cues.SUPERLATIVE_ASC})\b")
+_ONE_EXTREME = re.compile(rf"\b(?:den|det) (?:{cues.SUPERLATIVE_DESC}|{cues.SUPERLATIVE_ASC})\b")
+
+
 def _operation(s: Slots, has_metric: bool) -> tuple[Operation | None, str]:
     for key, op in _OP_ORDER:
         if key in s.ops:
             return op, s.ops[key].words
+    extreme = _EXTREME.search(s.text)
+    if extreme and has_metric and not s.scan.municipalities:
+        # "Hvad er den højeste udskrivningsprocent i landet?", "de laveste … i Region Syddanmark": a ranking
+        return Operation.RANK, extreme.group(0).strip()
     if "overview" in s.ops and not has_metric:
         return Operation.OVERVIEW, s.ops["overview"].words
     if s.time is not None and s.time.years.kind in {"range", "last_n"}:
@@ -106,6 +115,20 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
                                   or (not (munis or regions) and place_needed))
     if _wants_regions(s, ctx, munis, regions, op):
         return _regions_spec(s, d, catalog, ctx if follow else None, metrics, op, op_words)
+    if op == Operation.RANK and ctx is not None and len(ctx.municipalities) > 1 and not munis \
+            and re.search(r"\b(?:af|blandt) (?:dem|de kommuner|disse)\b", s.text):
+        # "Hvem af dem er lavest?": the conversation's municipalities side by side, highest first
+        op, munis = Operation.COMPARE, list(ctx.municipalities)
+        d.step("(forrige spørgsmål)", ", ".join(_name(s, c) for c in munis), "conversation")
+    if follow and ctx is not None and len(munis) == 1 and not regions and ctx.municipalities \
+            and munis[0] not in ctx.municipalities and _adds_place(s, op, ctx):
+        # "Sammenlign med Lejre", "og med Køge?", "og hvis de lå som Slagelse?": the place joins the conversation's
+        # (the subject stays first), where "og hvad med Fanø?" asks the same of another place instead
+        kept = list(ctx.municipalities[:1]) if op == Operation.SAVINGS else list(ctx.municipalities)
+        d.step("(forrige spørgsmål)", ", ".join(_name(s, c) for c in kept), "conversation")
+        munis = kept + munis
+        if ctx.operation == Operation.TREND and op in (None, Operation.COMPARE):
+            op = Operation.TREND  # "og sammenlignet med Ishøj?" after a development: both developments
     if follow and ctx is not None:
         if not metrics and s.fig.status == "none" and ctx.metrics:
             metrics = [r.id for r in ctx.metrics]
@@ -196,6 +219,19 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
 _KOMMUNER = re.compile(r"\bkommun\w*")  # "kommunen", "hvilke kommuner", "kommunernes"
 _ONE_REGION = re.compile(r"\b(?:hvilken|hvem|hvor)\b")
 REGIONS_OPS = {Operation.COMPARE, Operation.TREND, Operation.RANK}
+
+
+_JOINS = re.compile(r"^(?:og )?(?:med|mod|end|i forhold til|sammenholdt med)\b")
+
+
+def _adds_place(s: Slots, op: Operation | None, ctx: QuerySpec) -> bool:
+    """A follow-up that sets a place beside the conversation's: a comparison ("sammenlign med", "og med", "i
+    forhold til") or a råderum measured against it ("og hvis de lå som Slagelse?")."""
+    if op == Operation.SAVINGS:  # "… hvis de lå som Slagelse?": the place named after "som"/"niveau med"
+        hit = s.scan.municipalities[0]
+        before = {t.fold for t in s.toks[max(0, hit.start - 3):hit.start]}
+        return ctx.operation == Operation.SAVINGS or bool(before & {"som", "ligesom", "med"})
+    return "compare" in s.ops or bool(_JOINS.match(s.text))
 
 
 def _wants_regions(s: Slots, ctx: QuerySpec | None, munis: list[int], regions: list[int],
@@ -425,7 +461,8 @@ def _rank(s: Slots, regions: list[int], munis: list[int], ctx: QuerySpec | None,
         and ctx.comparison.kind != ComparisonKind.REGIONS  # a ranking of the regions is no municipalities' size
     # "Hvilken kommune har …" / "hvem har den højeste …" asks for one; "hvilke kommuner" for a list.
     single = re.search(r"\b(hvilken (?:\w+ )?kommune|hvem har|hvem er|"
-                       r"hvor er .{0,30}(hoejest|lavest|stoerst|mindst))\b", s.text)
+                       r"hvor er .{0,30}(hoejest|lavest|stoerst|mindst))\b", s.text) or (
+        "rank" not in s.ops and _ONE_EXTREME.search(s.text))  # "den højeste …": the one
     n = num[0] if num else (ctx.rank_n if same and ctx else (1 if single else 10))
     order = order or (ctx.rank_order if same and ctx else "desc")
     if region is None and same and ctx is not None:

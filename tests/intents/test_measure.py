@@ -48,6 +48,8 @@ def test_a_figure_measured_as_asked_is_answered(parser, case):
     ("Hvad var bruttoudgiften til dagtilbud?", ["gross"]),
     ("Hvad er nettodriftsudgifterne pr. indbygger?", ["per", "net"]),
     ("Hvor mange elever er der i en klasse?", []),
+    ("Hvor stor en andel er ikke ejerboliger?", ["negated"]),
+    ("Hvad er nettoudgiften pr. indbygger (ikke pr. barn)?", ["per", "net"]),
 ])
 def test_claims_read_from_the_words(question, kinds):
     assert sorted(c.kind for c in claims(tokenize(clean(question)))) == sorted(kinds)
