@@ -298,3 +298,17 @@ def small_number(toks: list[Tok], skip: set[int]) -> tuple[int, str, int] | None
         if t.kind == "word" and t.fold in NUMBER_WORDS and t.fold not in {"en", "et"}:
             return NUMBER_WORDS[t.fold], t.text, i
     return None
+
+
+_CHANGE_WORD = re.compile(r"^(?:vokset|voksede|steget|steg|faldet|faldt|stigning\w*|fald|aendret|aendring\w*|"
+                          r"oeget|forøget|forhoejet|mindsket|udvikl\w*)$")
+
+
+def change_percent(toks: list[Tok]) -> frozenset[int]:
+    """The "procent"/"pct." that says how a change is measured ("vokset i procent", "hvor mange procent er den
+    steget"): within six words of a word of change."""
+    changes = [i for i, t in enumerate(toks) if _CHANGE_WORD.match(t.fold)]
+    if not changes:
+        return frozenset()
+    return frozenset(i for i, t in enumerate(toks) if t.fold in {"procent", "pct"}
+                     and any(abs(i - j) <= 6 for j in changes))

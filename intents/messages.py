@@ -95,3 +95,7 @@ def quote_list(words: list[str]) -> str:
 # A ranking by how much a figure changed (intents/slots.py): the rankings rank the level of one year only.
 RANK_CHANGE = ("Jeg kan endnu ikke rangere {units} efter, hvor meget {what} har ændret sig{period} – kun efter "
                "niveauet i ét år, fx »{rank}«. Vil du i stedet se udviklingen {where}?")
+
+# A ranking over a set of municipalities that cannot be formed (intents/slots.py: by size, or beyond a named one)
+UNSUPPORTED_SET = ("Jeg kan endnu ikke afgrænse kommunerne som »{words}«. Jeg kan rangere alle kommunerne eller "
+                   "sammenligne en kommune med landsgennemsnittet:")

@@ -130,6 +130,9 @@ class Parser:
         if scan.foreign:
             return self._refuse(msg.FOREIGN.format(name=scan.foreign[0]))
         toks, corrected = self._correct_words(toks, scan.used)
+        # "vokset i procent", "hvor mange procent er … steget": the unit of a change, not a word of the figure
+        # ("procent af befolkningen"): taken from the figure's choice (the trend answer gives the change in %)
+        scan.used = set(scan.used) | cues.change_percent(toks)
         if corrected:
             text = cues.shape(toks)
         time = find_years(toks)

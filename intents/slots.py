@@ -204,6 +204,8 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
         return None
     if op == Operation.RANK and _rank_change(s, partial, catalog):
         return None
+    if op in (Operation.RANK, Operation.COMPARE, Operation.VALUE) and _unsupported_set(s, partial, munis, catalog):
+        return None
     if not metrics and not munis and op in NEEDS_PLACE and s.fig.status != "clarify" and s.cmps:
         s.missing = "municipality"
         return None
@@ -293,6 +295,43 @@ def _regions_spec(s: Slots, d: Draft, catalog: Catalog, ctx: QuerySpec | None, m
         s.missing = "metric"
         return None
     return spec
+
+
+# "de 5 største kommuner": municipalities chosen by size, a set the rankings cannot be limited to
+_BY_SIZE = re.compile(r"\b(?:\d{1,2} |(?:" + "|".join(w for w in cues.NUMBER_WORDS if w not in {"en", "et"})
+                      + r") )?(?:stoerste|mindste|folkerigeste|stoerre|mindre) kommuner\b")
+# "Hvilke kommuner har lavere … end Gentofte": the municipalities on one side of a named one
+_BEYOND = re.compile(r"\bhvilke (?:\w+ )?kommuner\b.*\b(?:hoejere|lavere|stoerre|mindre|flere|faerre|dyrere|"
+                     r"billigere) (?:\w+ ){0,8}end\b")
+
+
+def _unsupported_set(s: Slots, spec: QuerySpec, munis: list[int], catalog: Catalog) -> bool:
+    """A ranking over a set of municipalities the compiler cannot form: by size ("de 5 største kommuner") or on
+    one side of a named municipality ("hvilke kommuner har lavere … end Gentofte"). Ask, offering the ranking
+    it can give and the municipality's place in it, rather than answer another set. True when it asks."""
+    size, beyond = _BY_SIZE.search(s.text), _BEYOND.search(s.text) if munis else None
+    if not (size or beyond) or not spec.metrics or (size and spec.metric and spec.metric.id == "indbyggertal"):
+        return False
+    names = {p.code: p.name for p in s.place_by_code.values()} | s.region_names | {NATIONAL_CODE: "hele landet"}
+    low = re.search(r"\b(?:lavere|mindre|faerre|billigere|laveste?|mindst)\b", s.text)
+    ranking = QuerySpec(operation=Operation.RANK, metrics=spec.metrics, years=spec.years,
+                        rank_order="asc" if low else "desc")
+    options = [msg.render(ranking, catalog, names)]
+    for code in munis[:1]:
+        place = ranking.model_copy(update={"municipalities": (code,)})
+        options.append(msg.render(place.model_copy(update={"operation": Operation.COMPARE,
+                                                            "comparison": Comparison(kind=ComparisonKind.COUNTRY)}),
+                                  catalog, names))
+    hit = size or beyond
+    assert hit is not None
+    ids = cues.span_ids(cues.owners(s.text), hit.start(), hit.end())
+    what = " ".join(s.toks[i].text for i in sorted(ids))  # the user's own words
+    if beyond and munis:
+        what += f" {s.place_by_code[munis[0]].name if munis[0] in s.place_by_code else _name(s, munis[0])}"
+    s.used |= set(ids)
+    s.ask = (msg.UNSUPPORTED_SET.format(words=what), tuple(dict.fromkeys(options)))
+    s.partial, s.missing = ranking, "municipality"
+    return True
 
 
 def _rank_change(s: Slots, rank: QuerySpec, catalog: Catalog) -> bool:
