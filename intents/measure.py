@@ -100,6 +100,11 @@ def claims(toks: list[Tok]) -> list[Claim]:
             out.append(Claim("total", f"{toks[i].text} {toks[i + 1].text}", span=(toks[i].start, toks[i + 1].end)))
         elif f in _TOTAL or (f in _MILLIONS and i > 0 and folds[i - 1] in {"i", "mange"}):
             out.append(Claim("total", toks[i].text))
+        if f in {"efter", "fratrukket", "minus"} and i + 1 < len(folds) and any(
+                w in folds[i + 1] for w in ("betaling", "indtaegt", "refusion", "egenbetaling")):
+            # "efter forældrebetaling", "fratrukket indtægter": the net figure
+            out.append(Claim("net", f"{toks[i].text} {toks[i + 1].text}", (i, i + 1),
+                             (toks[i].start, toks[i + 1].end)))
         if toks[i].kind == "word" and "brutto" in f:
             out.append(Claim("gross", toks[i].text, (i,)))
         elif toks[i].kind == "word" and "netto" in f and not f.startswith("nettoledig"):

@@ -99,3 +99,6 @@ RANK_CHANGE = ("Jeg kan endnu ikke rangere {units} efter, hvor meget {what} har 
 # A ranking over a set of municipalities that cannot be formed (intents/slots.py: by size, or beyond a named one)
 UNSUPPORTED_SET = ("Jeg kan endnu ikke afgrænse kommunerne som »{words}«. Jeg kan rangere alle kommunerne eller "
                    "sammenligne en kommune med landsgennemsnittet:")
+# An average over several years (intents/slots.py): no statement computes it; the development shows each year
+AVERAGE_OVER_YEARS = ("Jeg kan endnu ikke regne et gennemsnit over flere år ({years}). Jeg kan vise tallet for hvert "
+                      "år i perioden:")

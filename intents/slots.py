@@ -206,6 +206,8 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
         return None
     if op in (Operation.RANK, Operation.COMPARE, Operation.VALUE) and _unsupported_set(s, partial, munis, catalog):
         return None
+    if _average_over_years(s, partial, catalog):
+        return None
     if not metrics and not munis and op in NEEDS_PLACE and s.fig.status != "clarify" and s.cmps:
         s.missing = "municipality"
         return None
@@ -331,6 +333,32 @@ def _unsupported_set(s: Slots, spec: QuerySpec, munis: list[int], catalog: Catal
     s.used |= set(ids)
     s.ask = (msg.UNSUPPORTED_SET.format(words=what), tuple(dict.fromkeys(options)))
     s.partial, s.missing = ranking, "municipality"
+    return True
+
+
+_OVER_YEARS = re.compile(r"\bgennemsnit\w*\b(?:.*\b(?:over|i|for) (?:de |perioden |aarene )?"
+                         r"(?:seneste|sidste|Y\d{4}|fra|\d+|" + "|".join(cues.NUMBER_WORDS) + r")\b|.*\bpr\.? aar\b)")
+
+
+def _average_over_years(s: Slots, spec: QuerySpec, catalog: Catalog) -> bool:
+    """"Den gennemsnitlige udskrivningsprocent over de seneste tre år": an average over years, which no statement
+    computes (a development shows each year instead). Ask, offering the development; never the change or the
+    national average in its place. True when it asks."""
+    if spec.years.kind not in {"range", "last_n"} or not spec.metrics or not spec.municipalities:
+        return False
+    shaped = " ".join(f"Y{t.value}" if t.kind == "num" and t.value and 1900 <= t.value <= 2100 else t.fold
+                      for t in s.toks)
+    hit = re.search(r"\bgennemsnit\w*", shaped)
+    gennemsnit = {i for i, t in enumerate(s.toks) if t.fold.startswith("gennemsnit")}
+    if hit is None or not _OVER_YEARS.search(shaped) or gennemsnit <= set(s.fig.tokens):
+        return False  # "gennemsnitlig disponibel indkomst" is the figure's own name
+    names = {p.code: p.name for p in s.place_by_code.values()} | s.region_names | {NATIONAL_CODE: "hele landet"}
+    trend = spec.model_copy(update={"operation": Operation.TREND, "comparison": Comparison()})
+    ids = cues.span_ids(cues.owners(s.text), hit.start(), hit.end()) if len(shaped) == len(s.text) else frozenset()
+    s.used |= set(ids)
+    s.ask = (msg.AVERAGE_OVER_YEARS.format(years=msg.years_phrase(spec.years).strip()),
+             (msg.render(trend, catalog, names),))
+    s.partial, s.missing = trend, "municipality"
     return True
 
 
