@@ -102,3 +102,5 @@ UNSUPPORTED_SET = ("Jeg kan endnu ikke afgrænse kommunerne som »{words}«. Jeg
 # An average over several years (intents/slots.py): no statement computes it; the development shows each year
 AVERAGE_OVER_YEARS = ("Jeg kan endnu ikke regne et gennemsnit over flere år ({years}). Jeg kan vise tallet for hvert "
                       "år i perioden:")
+SUM_OVER_YEARS = ("Jeg kan endnu ikke lægge flere års tal sammen (»{words}«, {years}). Jeg kan vise tallet for hvert "
+                  "år i perioden:")

@@ -15,7 +15,7 @@ from intents.cues import Cue
 from intents.figures import FigureChoice, period_form
 from intents.places import Place, PlaceScan
 from intents.result import Draft, Step
-from intents.text import Tok
+from intents.text import Tok, fold
 from intents.timeexpr import TREND_DEFAULT, TREND_QUARTERS, TimeHit
 from semantic_layer import phrases
 from semantic_layer.model import Catalog
@@ -350,14 +350,29 @@ def _average_over_years(s: Slots, spec: QuerySpec, catalog: Catalog) -> bool:
                       for t in s.toks)
     hit = re.search(r"\bgennemsnit\w*", shaped)
     gennemsnit = {i for i, t in enumerate(s.toks) if t.fold.startswith("gennemsnit")}
-    if hit is None or not _OVER_YEARS.search(shaped) or gennemsnit <= set(s.fig.tokens):
+    folds = [t.fold for t in s.toks]
+    # "i alt fra 2020 til 2023", "samlet over perioden": the years added up (not the figure's own "i alt")
+    summed = {i for i, f in enumerate(folds) if f in {"samlet", "samlede", "tilsammen", "sammenlagt", "totalt"}
+              or (f == "i" and folds[i + 1:i + 2] == ["alt"]) or (f == "alt" and folds[i - 1:i] == ["i"])}
+    summed -= set(s.fig.tokens)
+    metric = catalog.get(spec.metric.id) if spec.metric else None
+    own = fold(f"{metric.label} {metric.short_name} {' '.join(metric.synonyms)}") if metric else ""
+    if "trend" in s.ops or "pr" in folds or "per" in folds or (summed and "i alt" in own) \
+            or any(folds[i][:5] in own for i in summed if folds[i] not in {"i", "alt"}):
+        summed = set()  # a development asked in words, a rate, or the figure's own "i alt"/"samlet"
+    averaged = hit is not None and _OVER_YEARS.search(shaped) and not gennemsnit <= set(s.fig.tokens)
+    if not averaged and not summed:
         return False  # "gennemsnitlig disponibel indkomst" is the figure's own name
     names = {p.code: p.name for p in s.place_by_code.values()} | s.region_names | {NATIONAL_CODE: "hele landet"}
     trend = spec.model_copy(update={"operation": Operation.TREND, "comparison": Comparison()})
-    ids = cues.span_ids(cues.owners(s.text), hit.start(), hit.end()) if len(shaped) == len(s.text) else frozenset()
-    s.used |= set(ids)
-    s.ask = (msg.AVERAGE_OVER_YEARS.format(years=msg.years_phrase(spec.years).strip()),
-             (msg.render(trend, catalog, names),))
+    years = msg.years_phrase(spec.years).strip()
+    if averaged and hit is not None:
+        s.used |= set(cues.span_ids(cues.owners(s.text), hit.start(), hit.end()))
+        question = msg.AVERAGE_OVER_YEARS.format(years=years)
+    else:
+        s.used |= summed
+        question = msg.SUM_OVER_YEARS.format(words=" ".join(s.toks[i].text for i in sorted(summed)), years=years)
+    s.ask = (question, (msg.render(trend, catalog, names),))
     s.partial, s.missing = trend, "municipality"
     return True
 
