@@ -24,10 +24,10 @@ from assistant.writer import write
 from intents import Parser, ParseResult, Place
 from semantic_layer.compiler import CompileError, Compiler
 from semantic_layer.guard import GuardError, guard
-from semantic_layer.loader import FIGURES_SQL, CatalogError, load_catalog, validate_against_warehouse
+from semantic_layer.loader import FIGURES_SQL, PUBLISHED_SQL, CatalogError, load_catalog, validate_against_warehouse
 from semantic_layer.model import Metric
 from semantic_layer.phrases import Period, incomplete_year, no_data_for
-from semantic_layer.precompute import FINGERPRINTS_SQL, PUBLISHED_SQL, valid_tables
+from semantic_layer.precompute import FINGERPRINTS_SQL, valid_tables
 from semantic_layer.shapes import Prepared, Shapes, literal_text
 from semantic_layer.spec import MetricRef, Operation, QuerySpec, Years
 from warehouse.client import Results, Warehouse

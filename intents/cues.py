@@ -301,7 +301,7 @@ def small_number(toks: list[Tok], skip: set[int]) -> tuple[int, str, int] | None
 
 
 _CHANGE_WORD = re.compile(r"^(?:vokset|voksede|steget|steg|faldet|faldt|stigning\w*|fald|aendret|aendring\w*|"
-                          r"oeget|forøget|forhoejet|mindsket|udvikl\w*)$")
+                          r"oeget|foroeget|forhoejet|mindsket|udvikl\w*)$")  # folded forms
 
 
 def change_percent(toks: list[Tok]) -> frozenset[int]:

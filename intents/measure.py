@@ -174,6 +174,11 @@ def _ages(texts: tuple[str, ...]) -> set[tuple[int, int | None]]:
     return out
 
 
+def own_names(metric: Metric) -> str:
+    """The figure's own names, folded (label, short name, synonyms): words a question may take from them."""
+    return fold(f"{metric.label} {metric.short_name} {' '.join(metric.synonyms)}")
+
+
 class MeasureCheck:
     """Checks claims against figures (the figure's denominator words and age groups computed once)."""
 
@@ -209,8 +214,7 @@ class MeasureCheck:
         if claim.kind == "count":
             return metric.unit == Unit.COUNT and not self.is_ratio(metric)
         if claim.kind in {"total", "money"}:
-            own = fold(f"{metric.label} {metric.short_name} {' '.join(metric.synonyms)}")
-            if claim.kind == "total" and fold(claim.words)[:5] in own:  # "samlede" of "Samlet ..."
+            if claim.kind == "total" and fold(claim.words)[:5] in own_names(metric):  # "samlede" of "Samlet …"
                 return True  # the figure's own name says it ("samlet udskrivningsprocent")
             return not self.is_ratio(metric) and metric.unit in {Unit.COUNT, Unit.KR, Unit.KM2}
         if claim.kind == "gross":

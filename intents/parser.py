@@ -42,6 +42,7 @@ FOLLOW_MARGIN = 2.5
 # Words of a label that say how the figure is measured (intents/measure.py), not what it is about.
 MEASURE_WORDS = ("antal", "antallet", "andel", "andelen", "pr", "per", "alt", "samlet", "samlede", "indbygger",
                  "indbyggere", "indb", "gennemsnit", "gns", "kvartal", "kvartaler", "januar", "sum", "årlig")
+JOINERS = frozenset({"og", "samt", "plus"})  # words that join a second figure to a question
 GENERIC_WORDS = ("pris", "prisen", "udgift", "udgifter", "takst", "taksten", "antal", "andel", "andelen", "tal")
 
 
@@ -76,6 +77,8 @@ class Parser:
         self.lex = Lexicon()
         self.figures = FigureIndex(catalog, self.lex)  # first: it fills the compound lexicon
         self.measure = MeasureCheck(self.lex)
+        # keys of the words that say how a figure is measured, not what it is about
+        self._measure_keys = frozenset(k for w in MEASURE_WORDS for k in self.lex.word_keys(w))
         self.places = PlaceMatcher(self.lex, places)
         self.generic_keys = frozenset(k for w in GENERIC_WORDS for k in self.lex.word_keys(w))
         self.place_by_code = {p.code: p for p in places if p.code != CHRISTIANSOE}
@@ -216,7 +219,7 @@ class Parser:
             metric = self.catalog.get(spec.metric.id)
             mismatched = self.measure.conflicts(claimed, metric, toks) if metric else []
             if metric is not None and mismatched:
-                return self._mismatch(q, spec, metric, mismatched, toks, scan, draft)
+                return self._mismatch(q, spec, metric, mismatched, claimed, toks, scan, draft)
         return self._finish(q, spec, draft, fig, slots)
 
     def _second_figure(self, toks: list[Tok], fig: FigureChoice, scan: PlaceScan, time: TimeHit | None,
@@ -226,6 +229,8 @@ class Parser:
         if fig.status != "chosen" or not fig.tokens:
             return None
         taken = set(fig.tokens) | set(scan.used) | (set(time.token_ids) if time else set())
+        if not any(t.fold in JOINERS and i + 1 not in taken for i, t in enumerate(toks[:-1])):
+            return None  # no "og …" a second figure could follow (most questions: no figure look-up at all)
         own = self.catalog.get(chosen)
         # the chosen figure's own names: words of them are no second figure ("konkurrenceudsættelse administration")
         names = metric_keys(self.lex, (own.label, own.short_name, *own.synonyms)) if own else frozenset()
@@ -237,7 +242,7 @@ class Parser:
             if all(toks[i].kind != "word" or is_function_word(toks[i]) or within(self.lex, toks[i], names)
                    for i in hit.tokens):
                 continue
-            if any(toks[i - 1].fold in {"og", "samt", "plus"} for i in hit.tokens if i > 0):
+            if any(toks[i - 1].fold in JOINERS for i in hit.tokens if i > 0):
                 return mid  # joined to the question by "og": a second figure asked for
         return None
 
@@ -250,8 +255,8 @@ class Parser:
         return ParseResult("clarify", None, question, tuple(dict.fromkeys(options)), steps=tuple(draft.steps),
                            notes=tuple(dict.fromkeys(draft.notes)))
 
-    def _mismatch(self, q: str, spec: QuerySpec, metric: Metric, wrong: list[Claim], toks: list[Tok],
-                  scan: PlaceScan, draft: Draft) -> ParseResult:
+    def _mismatch(self, q: str, spec: QuerySpec, metric: Metric, wrong: list[Claim], claimed: list[Claim],
+                  toks: list[Tok], scan: PlaceScan, draft: Draft) -> ParseResult:
         """The question says how its number is measured ("hvor mange", "i alt", "pr. modtager", "brutto") and the
         figure is measured otherwise: ask back with the figure as it is and the figures that do meet the claims."""
         claim = wrong[0]
@@ -261,13 +266,13 @@ class Parser:
         options = [msg.render(spec, self.catalog, self.names)]
         best, _ = self.figures.hits(toks, set(scan.used))
         ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[0] in self.figures.discontinued, kv[0]))
+        keys = self._asked_keys(toks)
         for mid, hit in ranked:
             other = self.catalog.get(mid)
             if mid == metric.id or other is None or hit.matched < 1.0 or mid in self.figures.discontinued \
-                    or not self._same_subject(toks, [metric.id], mid):
+                    or not self._same_subject(keys, [metric.id], mid):
                 continue  # only figures about what the question is about, measured as it says
-            if not self.measure.conflicts(wrong, other, toks) and not self.measure.conflicts(
-                    claims(toks), other, toks):
+            if not self.measure.conflicts(claimed, other, toks):
                 options.append(self._option(spec, mid))
             if len(options) >= 4:
                 break
@@ -348,7 +353,7 @@ class Parser:
             return fig
         pick = winners[0]
         by_words = [m for m in pool if words[m] == min(words.values())]
-        if by_words != [pick] and (current is None or not self._same_subject(toks, named, pick)):
+        if by_words != [pick] and (current is None or not self._same_subject(self._asked_keys(toks), named, pick)):
             # the measure alone may move a chosen figure to another of its subject, never to a broader one, nor
             # settle a term the catalog declares ambiguous ("ældre": the 65+ share, the 80+ count, ...)
             return fig
@@ -356,32 +361,29 @@ class Parser:
         return FigureChoice("chosen", pick, " ".join(toks[i].text for i in sorted(hit.tokens)),
                             tokens=hit.tokens)
 
-    def _same_subject(self, toks: list[Tok], named: list[str], pick: str) -> bool:
-        """Whether `pick`'s label names every word of the question that the named figures' labels name (the
-        measure words aside): "personbiler" count and rate are one subject; all reported crimes are broader
-        than "voldsforbrydelser"."""
-        def label_keys(metric_id: str) -> frozenset[str]:
-            m = self.catalog.get(metric_id)
-            return metric_keys(self.lex, (m.label, m.short_name)) if m else frozenset()
-
+    def _asked_keys(self, toks: list[Tok]) -> frozenset[str]:
+        """The keys of the question's content words (whole words and compound parts)."""
         asked: set[str] = set()
         for tok in toks:
             if tok.kind == "word" and not is_function_word(tok):
                 asked |= self.lex.word_keys(tok.low)
                 for part in self.lex.token_parts(tok, question=True):
                     asked |= part
+        return frozenset(asked)
+
+    def _same_subject(self, asked: frozenset[str], named: list[str], pick: str) -> bool:
+        """Whether `pick`'s label names every word of the question (`asked`, its keys) that the named figures'
+        labels name (the measure words aside): "personbiler" count and rate are one subject; all reported crimes
+        are broader than "voldsforbrydelser"."""
+        def label_keys(metric_id: str) -> frozenset[str]:
+            m = self.catalog.get(metric_id)
+            return metric_keys(self.lex, (m.label, m.short_name)) if m else frozenset()
+
         common = frozenset.intersection(*(label_keys(m) for m in named)) if named else frozenset()
         need = (asked & common) - self._measure_keys
         if not need:  # the figure was named by a synonym ("ufaglærte"): the pick must name a word asked itself
             return bool((asked - self._measure_keys) & label_keys(pick))
         return need <= label_keys(pick)
-
-    @property
-    def _measure_keys(self) -> frozenset[str]:
-        """Keys of the words that say how a figure is measured, not what it is about."""
-        if not hasattr(self, "_measure_cache"):
-            self._measure_cache = frozenset(k for w in MEASURE_WORDS for k in self.lex.word_keys(w))
-        return self._measure_cache
 
     def _like_context(self, fig: FigureChoice, toks: list[Tok], places: set[int], previous: str,
                       extra: frozenset[str]) -> FigureChoice:

@@ -13,13 +13,14 @@ from intents import cues
 from intents import messages as msg
 from intents.cues import Cue
 from intents.figures import FigureChoice, period_form
+from intents.measure import own_names
 from intents.places import Place, PlaceScan
 from intents.result import Draft, Step
-from intents.text import Tok, fold
+from intents.text import Tok
 from intents.timeexpr import TREND_DEFAULT, TREND_QUARTERS, TimeHit
 from semantic_layer import phrases
 from semantic_layer.model import Catalog
-from semantic_layer.single import SIMILAR_BASIS
+from semantic_layer.single import SIMILAR_BASIS, SIZE_BASIS
 from semantic_layer.spec import (
     NATIONAL_CODE,
     Benchmark,
@@ -206,7 +207,7 @@ def resolve(s: Slots, d: Draft, catalog: Catalog) -> QuerySpec | None:
         return None
     if op in (Operation.RANK, Operation.COMPARE, Operation.VALUE) and _unsupported_set(s, partial, munis, catalog):
         return None
-    if _average_over_years(s, partial, catalog):
+    if _across_years(s, partial, catalog):
         return None
     if not metrics and not munis and op in NEEDS_PLACE and s.fig.status != "clarify" and s.cmps:
         s.missing = "municipality"
@@ -307,14 +308,20 @@ _BEYOND = re.compile(r"\bhvilke (?:\w+ )?kommuner\b.*\b(?:hoejere|lavere|stoerre
                      r"billigere) (?:\w+ ){0,8}end\b")
 
 
+def _names(s: Slots) -> dict[int, str]:
+    """Code -> name for rendering complete questions (municipalities, regions, the country)."""
+    return {p.code: p.name for p in s.place_by_code.values()} | s.region_names | {NATIONAL_CODE: "hele landet"}
+
+
 def _unsupported_set(s: Slots, spec: QuerySpec, munis: list[int], catalog: Catalog) -> bool:
     """A ranking over a set of municipalities the compiler cannot form: by size ("de 5 største kommuner") or on
     one side of a named municipality ("hvilke kommuner har lavere … end Gentofte"). Ask, offering the ranking
     it can give and the municipality's place in it, rather than answer another set. True when it asks."""
     size, beyond = _BY_SIZE.search(s.text), _BEYOND.search(s.text) if munis else None
-    if not (size or beyond) or not spec.metrics or (size and spec.metric and spec.metric.id == "indbyggertal"):
-        return False
-    names = {p.code: p.name for p in s.place_by_code.values()} | s.region_names | {NATIONAL_CODE: "hele landet"}
+    by_size = catalog.by_label(SIZE_BASIS)
+    if not (size or beyond) or not spec.metric or (size and by_size is not None and spec.metric.id == by_size.id):
+        return False  # "de 5 største kommuner" ranked by size is that ranking itself
+    names = _names(s)
     low = re.search(r"\b(?:lavere|mindre|faerre|billigere|laveste?|mindst)\b", s.text)
     ranking = QuerySpec(operation=Operation.RANK, metrics=spec.metrics, years=spec.years,
                         rank_order="asc" if low else "desc")
@@ -340,39 +347,39 @@ _OVER_YEARS = re.compile(r"\bgennemsnit\w*\b(?:.*\b(?:over|i|for) (?:de |periode
                          r"(?:seneste|sidste|Y\d{4}|fra|\d+|" + "|".join(cues.NUMBER_WORDS) + r")\b|.*\bpr\.? aar\b)")
 
 
-def _average_over_years(s: Slots, spec: QuerySpec, catalog: Catalog) -> bool:
-    """"Den gennemsnitlige udskrivningsprocent over de seneste tre år": an average over years, which no statement
-    computes (a development shows each year instead). Ask, offering the development; never the change or the
-    national average in its place. True when it asks."""
+def _across_years(s: Slots, spec: QuerySpec, catalog: Catalog) -> bool:
+    """One number over several years, which no statement computes (a development shows each year instead): an
+    average ("den gennemsnitlige udskrivningsprocent over de seneste tre år") or the years added up ("samlet …
+    fra 2015 til 2020"). Ask, offering the development; never the change or the national average in its place.
+    True when it asks."""
     if spec.years.kind not in {"range", "last_n"} or not spec.metrics or not spec.municipalities:
         return False
+    folds = [t.fold for t in s.toks]
     shaped = " ".join(f"Y{t.value}" if t.kind == "num" and t.value and 1900 <= t.value <= 2100 else t.fold
                       for t in s.toks)
-    hit = re.search(r"\bgennemsnit\w*", shaped)
-    gennemsnit = {i for i, t in enumerate(s.toks) if t.fold.startswith("gennemsnit")}
-    folds = [t.fold for t in s.toks]
-    # "i alt fra 2020 til 2023", "samlet over perioden": the years added up (not the figure's own "i alt")
+    # "gennemsnitlig disponibel indkomst" is the figure's own name, no average over years
+    averaged = {i for i, f in enumerate(folds) if f.startswith("gennemsnit")} - set(s.fig.tokens)
+    if not _OVER_YEARS.search(shaped):
+        averaged = set()
     summed = {i for i, f in enumerate(folds) if f in {"samlet", "samlede", "tilsammen", "sammenlagt", "totalt"}
               or (f == "i" and folds[i + 1:i + 2] == ["alt"]) or (f == "alt" and folds[i - 1:i] == ["i"])}
     summed -= set(s.fig.tokens)
     metric = catalog.get(spec.metric.id) if spec.metric else None
-    own = fold(f"{metric.label} {metric.short_name} {' '.join(metric.synonyms)}") if metric else ""
+    own = own_names(metric) if metric else ""
     if "trend" in s.ops or "pr" in folds or "per" in folds or (summed and "i alt" in own) \
             or any(folds[i][:5] in own for i in summed if folds[i] not in {"i", "alt"}):
         summed = set()  # a development asked in words, a rate, or the figure's own "i alt"/"samlet"
-    averaged = hit is not None and _OVER_YEARS.search(shaped) and not gennemsnit <= set(s.fig.tokens)
     if not averaged and not summed:
-        return False  # "gennemsnitlig disponibel indkomst" is the figure's own name
-    names = {p.code: p.name for p in s.place_by_code.values()} | s.region_names | {NATIONAL_CODE: "hele landet"}
+        return False
     trend = spec.model_copy(update={"operation": Operation.TREND, "comparison": Comparison()})
     years = msg.years_phrase(spec.years).strip()
-    if averaged and hit is not None:
-        s.used |= set(cues.span_ids(cues.owners(s.text), hit.start(), hit.end()))
+    if averaged:
+        s.used |= averaged
         question = msg.AVERAGE_OVER_YEARS.format(years=years)
     else:
         s.used |= summed
         question = msg.SUM_OVER_YEARS.format(words=" ".join(s.toks[i].text for i in sorted(summed)), years=years)
-    s.ask = (question, (msg.render(trend, catalog, names),))
+    s.ask = (question, (msg.render(trend, catalog, _names(s)),))
     s.partial, s.missing = trend, "municipality"
     return True
 
@@ -398,7 +405,7 @@ def _rank_change(s: Slots, rank: QuerySpec, catalog: Catalog) -> bool:
                       comparison=Comparison(kind=ComparisonKind.REGIONS) if regions else Comparison())
     places = [] if regions else (list(rank.municipalities[:2]) or [msg.EXAMPLE_PLACES[0]])
     trends = [trend.model_copy(update={"municipalities": (code,)}) for code in places] or [trend]
-    names = {p.code: p.name for p in s.place_by_code.values()} | s.region_names | {NATIONAL_CODE: "hele landet"}
+    names = _names(s)
     m = catalog.get(rank.metric.id) if rank.metric else None
     example = msg.render(level, catalog, names)
     question = msg.RANK_CHANGE.format(units="regionerne" if regions else "kommunerne",

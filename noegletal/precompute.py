@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 import duckdb
 
-from semantic_layer.loader import FIGURES_SQL, load_catalog, validate_against_warehouse
+from semantic_layer.loader import FIGURES_SQL, PUBLISHED_SQL, load_catalog, validate_against_warehouse
 from semantic_layer.overview import OVERVIEW_ROWS
-from semantic_layer.precompute import PUBLISHED_SQL, overview_definition, overview_fill, record
+from semantic_layer.precompute import overview_definition, overview_fill, record
 
 
 def precompute(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] = lambda _: None) -> int:

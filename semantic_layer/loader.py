@@ -322,6 +322,10 @@ def forms_problems(m: Metric) -> list[str]:
 
 # The warehouse's figures and their frequency: yearly ones by their current vintage, quarterly ones (which have no
 # annual vintage) from `figures`.
+# Which figures the ministry publishes a national figure for (the rest are computed over the 98): the compiler
+# needs it, and it is read from the same warehouse by the assistant and by the build.
+PUBLISHED_SQL = ("SELECT DISTINCT figure FROM national WHERE value IS NOT NULL UNION "
+                 "SELECT DISTINCT figure FROM quarterly_national WHERE value IS NOT NULL")
 FIGURES_SQL = ("SELECT figure, 'year' FROM current_vintage UNION "
                "SELECT figure, frequency FROM figures WHERE frequency = 'quarter'")
 

@@ -29,10 +29,6 @@ from semantic_layer.sqlbits import RESULT_COLUMNS, col, lit
 DERIVED_TABLES = "derived_tables"
 FILL_CAP = 1_000_000  # the statement's LIMIT when the build runs it: no municipality's overview is cut
 STAND_IN = 0  # the municipality code in the recorded definition
-# Which figures the ministry publishes a national figure for (the rest are computed over the 98): the compiler
-# needs it, and it is read from the same warehouse by the assistant and by the build.
-PUBLISHED_SQL = ("SELECT DISTINCT figure FROM national WHERE value IS NOT NULL UNION "
-                 "SELECT DISTINCT figure FROM quarterly_national WHERE value IS NOT NULL")
 FINGERPRINTS_SQL = f"SELECT name, fingerprint FROM {DERIVED_TABLES}"
 
 

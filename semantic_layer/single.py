@@ -31,6 +31,8 @@ from semantic_layer.sqlbits import (
 )
 
 SIMILAR_BASIS = "Socioøkonomisk indeks"
+# A municipality's size (the figure the population table is built from): what "de største kommuner" rank by
+SIZE_BASIS = "Indbyggertal 1. januar"
 
 
 def average(metric: Metric, value: exp.Expression, persons: exp.Expression) -> exp.Expr:

@@ -15,10 +15,9 @@ from assistant.service import Assistant
 from noegletal.wiring import get_assistant
 from semantic_layer.compiler import Compiler
 from semantic_layer.guard import guard, guard_tree
-from semantic_layer.loader import CATALOG_DIR, OVERVIEW_FILE, parse_catalog
+from semantic_layer.loader import CATALOG_DIR, OVERVIEW_FILE, PUBLISHED_SQL, parse_catalog
 from semantic_layer.overview import OVERVIEW_ROWS
 from semantic_layer.precompute import (
-    PUBLISHED_SQL,
     STAND_IN,
     fingerprint,
     overview_definition,
